@@ -1,0 +1,233 @@
+using System.Text;
+using Akka.Actor;
+using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Sockets;
+using Broadcaster.Protocol.Apps;
+using Broadcaster.Protocol.Channels;
+using Broadcaster.Protocol.Frames;
+using Broadcaster.Protocol.Presence;
+using Broadcaster.Protocol.Signing;
+
+namespace Broadcaster.Actors.Connections;
+
+/// <summary>
+/// Everything about one client socket: its subscriptions, signed-in user, liveness and client-event rate.
+/// The read loop hands it parsed frames; it answers by queueing frames on the socket.
+/// </summary>
+public sealed class ConnectionActor : ReceiveActor, IWithTimers
+{
+    private readonly PusherApp _app;
+    private readonly IPusherSocket _socket;
+    private readonly IActorRef _channels;
+    private readonly ConnectionSettings _settings;
+    /// <summary>Subscribed channels with their type and, on presence channels, the user id this socket joined as.</summary>
+    private readonly Dictionary<string, (ChannelType Type, string? UserId)> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ClientEventRateLimiter _rateLimiter;
+    private readonly long _openedAt = Environment.TickCount64;
+    private long _lastActivity = Environment.TickCount64;
+    private long? _pingSentAt;
+    private UserData? _user;
+    private bool _authorized;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public ConnectionActor(PusherApp app, IPusherSocket socket, IActorRef channels, ConnectionSettings settings)
+    {
+        _app = app;
+        _socket = socket;
+        _channels = channels;
+        _settings = settings;
+        _rateLimiter = new ClientEventRateLimiter(settings.Limits.ClientEventsPerSecond, () => Environment.TickCount64);
+        Receive<ClientFrameReceived>(OnFrame);
+        Receive<SubscriptionRefused>(r => _subscriptions.Remove(r.Channel));
+        Receive<LivenessTick>(_ => CheckLiveness());
+        Receive<SocketClosed>(_ => Context.Stop(Self));
+    }
+
+    public static Props Props(PusherApp app, IPusherSocket socket, IActorRef channels, ConnectionSettings settings) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(app, socket, channels, settings));
+
+    private string SocketId => _socket.SocketId;
+
+    protected override void PreStart()
+    {
+        _socket.TrySend(ServerFrames.ConnectionEstablished(SocketId, (int)_settings.ActivityTimeout.TotalSeconds));
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(
+            Math.Min(_settings.ActivityTimeout.TotalMilliseconds, _settings.PongTimeout.TotalMilliseconds) / 2, 250, 15_000));
+        Timers.StartPeriodicTimer("liveness", LivenessTick.Instance, tick);
+        Debug($"connected to app {_app.Id}");
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var channel in _subscriptions.Keys) _channels.Tell(new ChannelEnvelope(_app.Id, channel, new Unsubscribe(SocketId)));
+        _subscriptions.Clear();
+        // Idempotent when the socket is already closed; after a crash of this actor it tells the client to reconnect.
+        _socket.Close(4200, "Connection reset, please reconnect");
+        Debug("disconnected");
+    }
+
+    private void OnFrame(ClientFrameReceived received)
+    {
+        _lastActivity = Environment.TickCount64;
+        _pingSentAt = null;
+        if (received.Frame is not { } frame)
+        {
+            _socket.TrySend(ServerFrames.Error(null, received.ParseError ?? "Invalid message format"));
+            return;
+        }
+        switch (frame.Event)
+        {
+            case "pusher:ping":
+                _socket.TrySend(ServerFrames.Pong);
+                break;
+            case "pusher:pong":
+                break;
+            case "pusher:subscribe":
+                OnSubscribe(frame.Data);
+                break;
+            case "pusher:unsubscribe":
+                OnUnsubscribe(frame.Data.Channel ?? frame.Channel);
+                break;
+            case "pusher:signin":
+                OnSignin(frame.Data);
+                break;
+            default:
+                if (frame.IsClientEvent) OnClientEvent(frame);
+                else _socket.TrySend(ServerFrames.Error(null, $"Unsupported event '{Truncate(frame.Event)}': clients may only send pusher: and client- events"));
+                break;
+        }
+    }
+
+    private void OnSubscribe(PusherEventData data)
+    {
+        var channel = data.Channel;
+        if (!ChannelName.IsValid(channel, _settings.Limits.MaxChannelNameLength, allowServerToUser: true))
+        {
+            Refuse(channel ?? "", "InvalidChannel", $"Invalid channel name: letters, digits and _-=@,.; only, at most {_settings.Limits.MaxChannelNameLength} characters", 400);
+            return;
+        }
+        var type = ChannelName.TypeOf(channel!);
+        PresenceMember? member = null;
+        if (ChannelName.RequiresAuth(type))
+        {
+            var channelData = type == ChannelType.Presence && (data.ChannelData is not null || _user is null) ? data.ChannelData : null;
+            var toSign = PusherSignature.ChannelStringToSign(SocketId, channel!, channelData);
+            if (!PusherSignature.VerifyAuth(_app.Key, _app.Secret, toSign, data.Auth))
+            {
+                Refuse(channel!, "AuthError", "Invalid signature: the auth must be '<app key>:<HMAC SHA256 hex of socket_id:channel[:channel_data]>'", 401);
+                return;
+            }
+            if (type == ChannelType.Presence)
+            {
+                if (channelData is null) member = _user!.AsMember();
+                else if (!ChannelData.TryParse(channelData, _settings.Limits, out member, out var error))
+                {
+                    Refuse(channel!, "AuthError", error, 400);
+                    return;
+                }
+            }
+        }
+        else if (type == ChannelType.ServerToUser && (_user is null || channel != ChannelName.ServerToUserPrefix + _user.Id))
+        {
+            Refuse(channel!, "AuthError", "Only the signed-in user may subscribe to its own server-to-user channel", 401);
+            return;
+        }
+        if (type != ChannelType.Public) _authorized = true;
+        _subscriptions[channel!] = (type, member?.UserId);
+        _channels.Tell(new ChannelEnvelope(_app.Id, channel!, new Subscribe(_socket, Self, member)));
+        Debug(member is null ? $"subscribed to {channel}" : $"subscribed to {channel} as user {member.UserId}");
+    }
+
+    private void Refuse(string channel, string type, string error, int status)
+    {
+        _socket.TrySend(ServerFrames.SubscriptionError(channel, type, error, status));
+        Debug($"subscription to {channel} refused: {error}");
+    }
+
+    private void OnUnsubscribe(string? channel)
+    {
+        if (channel is null || !_subscriptions.Remove(channel)) return;
+        _channels.Tell(new ChannelEnvelope(_app.Id, channel, new Unsubscribe(SocketId)));
+        Debug($"unsubscribed from {channel}");
+    }
+
+    private void OnSignin(PusherEventData data)
+    {
+        var ok = data.UserData is { } userData &&
+                 PusherSignature.VerifyAuth(_app.Key, _app.Secret, PusherSignature.UserStringToSign(SocketId, userData), data.Auth) &&
+                 UserData.TryParse(userData, out _user);
+        if (!ok)
+        {
+            _socket.TrySend(ServerFrames.Error(4009, "Connection not authorized."));
+            _socket.Close(4009, "Connection not authorized.");
+            Debug("sign-in refused");
+            return;
+        }
+        _authorized = true;
+        _socket.TrySend(ServerFrames.SigninSuccess(data.UserData!));
+        Debug($"signed in as user {_user!.Id}");
+    }
+
+    private void OnClientEvent(ClientFrame frame)
+    {
+        var channel = frame.Channel;
+        if (!_app.EnableClientMessages)
+        {
+            _socket.TrySend(ServerFrames.Error(4301, "The app does not have client messaging enabled.", channel));
+            return;
+        }
+        if (channel is null || !_subscriptions.TryGetValue(channel, out var subscription))
+        {
+            _socket.TrySend(ServerFrames.Error(4009, "The client is not a member of the specified channel.", channel));
+            return;
+        }
+        if (!ChannelName.AllowsClientEvents(subscription.Type))
+        {
+            _socket.TrySend(ServerFrames.Error(4301, "Client events are only allowed on private and presence channels.", channel));
+            return;
+        }
+        if (frame.Event.Length > _settings.Limits.MaxEventNameLength ||
+            (frame.RawData is { } raw && Encoding.UTF8.GetByteCount(raw) > _settings.Limits.MaxEventDataBytes))
+        {
+            _socket.TrySend(ServerFrames.Error(4301, "Client event rejected: event name or data too large.", channel));
+            return;
+        }
+        if (!_rateLimiter.TryTake())
+        {
+            _socket.TrySend(ServerFrames.Error(4301, "Client event rejected due to rate limit", channel));
+            return;
+        }
+        var relayed = ServerFrames.ClientEvent(frame.Event, channel, frame.RawData, subscription.UserId);
+        _channels.Tell(new ChannelEnvelope(_app.Id, channel, new ClientPublish(relayed, SocketId)));
+        Debug($"client event {frame.Event} on {channel}");
+    }
+
+    private void CheckLiveness()
+    {
+        var now = Environment.TickCount64;
+        if (_app.EnableUserAuthentication && !_authorized && now - _openedAt >= _settings.UserAuthenticationTimeout.TotalMilliseconds)
+        {
+            _socket.TrySend(ServerFrames.Error(4009, "Connection not authorized within timeout"));
+            _socket.Close(4009, "Connection not authorized within timeout");
+            return;
+        }
+        if (_pingSentAt is { } sent)
+        {
+            if (now - sent < _settings.PongTimeout.TotalMilliseconds) return;
+            _socket.TrySend(ServerFrames.Error(4201, "Pong reply not received"));
+            _socket.Close(4201, "Pong reply not received");
+            Debug("closed: no pong");
+            return;
+        }
+        if (now - _lastActivity >= _settings.ActivityTimeout.TotalMilliseconds)
+        {
+            _pingSentAt = now;
+            _socket.TrySend(ServerFrames.Ping);
+        }
+    }
+
+    private void Debug(string what) => _settings.DebugLog?.Invoke($"[{_app.Id}] {SocketId} {what}");
+
+    private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "…";
+}

@@ -1,0 +1,119 @@
+'use strict';
+
+/**
+ * A tiny real HTTP channel-authorization endpoint, shaped like Laravel's
+ * POST /broadcasting/auth: form fields socket_id and channel_name, JSON answer
+ * produced by the official `pusher` server SDK (authorizeChannel).
+ *
+ * Per-client behaviour is selected with query parameters on the endpoint URL:
+ *   user=<id>        presence user_id (default "anon")
+ *   name=<name>      presence user_info.name (default "User <id>")
+ *   mode=ok          (default) valid signature
+ *   mode=badsig      signature with one hex digit flipped (server must refuse)
+ *   mode=wrongkey    correct signature but wrong key prefix (server must refuse)
+ *   mode=forbidden   HTTP 403, like Laravel when the channel callback says no
+ */
+
+const http = require('node:http');
+const crypto = require('node:crypto');
+const PusherServer = require('pusher');
+
+// 32 random bytes, shared with the SDK instances that trigger encrypted events.
+const ENCRYPTION_MASTER_KEY_BASE64 = crypto.randomBytes(32).toString('base64');
+
+function flipLastHexDigit(auth) {
+  const last = auth[auth.length - 1];
+  const flipped = last === '0' ? '1' : '0';
+  return auth.slice(0, -1) + flipped;
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function startAuthServer({ appId = 'app-id', key = 'app-key', secret = 'app-secret' } = {}) {
+  const sdk = new PusherServer({
+    appId,
+    key,
+    secret,
+    host: '127.0.0.1',
+    useTLS: false,
+    encryptionMasterKeyBase64: ENCRYPTION_MASTER_KEY_BASE64,
+  });
+  const requests = [];
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://127.0.0.1');
+      if (req.method !== 'POST' || url.pathname !== '/broadcasting/auth') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        res.end('not found');
+        return;
+      }
+      const raw = await readBody(req);
+      const contentType = req.headers['content-type'] || '';
+      const form = contentType.includes('application/json')
+        ? new URLSearchParams(Object.entries(JSON.parse(raw || '{}')))
+        : new URLSearchParams(raw);
+      const socketId = form.get('socket_id');
+      const channel = form.get('channel_name');
+      const mode = url.searchParams.get('mode') || 'ok';
+      const user = url.searchParams.get('user') || 'anon';
+      const name = url.searchParams.get('name') || `User ${user}`;
+      requests.push({ socketId, channel, mode, user, at: Date.now() });
+
+      if (!socketId || !channel) {
+        res.writeHead(400, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ message: 'socket_id and channel_name are required' }));
+        return;
+      }
+      if (mode === 'forbidden') {
+        res.writeHead(403, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ message: 'This action is unauthorized.' }));
+        return;
+      }
+
+      const presenceData = channel.startsWith('presence-') ? { user_id: user, user_info: { name } } : undefined;
+      const body = sdk.authorizeChannel(socketId, channel, presenceData);
+      if (mode === 'badsig') body.auth = flipLastHexDigit(body.auth);
+      if (mode === 'wrongkey') body.auth = 'not-the-key' + body.auth.slice(body.auth.indexOf(':'));
+
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    } catch (err) {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: String(err && err.message) }));
+    }
+  });
+
+  await new Promise((resolve, reject) => {
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const port = server.address().port;
+
+  return {
+    port,
+    requests,
+    masterKeyBase64: ENCRYPTION_MASTER_KEY_BASE64,
+    /** Endpoint URL for one client, e.g. endpoint({ user: '7', name: 'Ann' }). */
+    endpoint(params = {}) {
+      const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null));
+      const q = qs.toString();
+      return `http://127.0.0.1:${port}/broadcasting/auth${q ? '?' + q : ''}`;
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.closeAllConnections && server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
+
+module.exports = { startAuthServer, ENCRYPTION_MASTER_KEY_BASE64, flipLastHexDigit };

@@ -1,0 +1,87 @@
+'use strict';
+
+/**
+ * Per-file harness: one Broadcaster node + one auth endpoint per test file.
+ *
+ *   const h = useBroadcaster();
+ *   h.test('does something', async () => { const c = await h.clients.connect(); ... });
+ *
+ * - before: start the node (bounded wait on GET /up) and the auth server
+ * - afterEach: disconnect every client created through h.clients
+ * - after: disconnect, stop the auth server, stop the node (SIGTERM, SIGKILL after 5 s)
+ * - h.test(): like it(), but a failure gets the tail of the node's stdout/stderr
+ *   appended to the error message.
+ */
+
+const { before, after, afterEach, it } = require('node:test');
+const { startServer } = require('./server');
+const { startAuthServer } = require('./auth-server');
+const { ClientPool } = require('./clients');
+
+const TEST_TIMEOUT_MS = 20000;
+
+function useBroadcaster(options = {}) {
+  const h = {
+    server: null,
+    auth: null,
+    clients: null,
+    sdk: (opts) => h.clients.sdk(opts),
+    test: null,
+  };
+
+  before(
+    async () => {
+      h.auth = await startAuthServer();
+      try {
+        h.server = await startServer(options);
+      } catch (err) {
+        await h.auth.close();
+        h.auth = null;
+        throw err;
+      }
+      h.clients = new ClientPool({ server: h.server, auth: h.auth });
+    },
+    { timeout: 60000 }
+  );
+
+  afterEach(async () => {
+    if (h.clients) await h.clients.disconnectAll();
+  });
+
+  after(
+    async () => {
+      if (h.clients) await h.clients.disconnectAll();
+      if (h.auth) await h.auth.close();
+      if (h.server) {
+        await h.server.stop();
+        if (process.env.E2E_SERVER_OUTPUT) {
+          process.stderr.write(`--- server output (${h.server.dll}) ---\n${h.server.output(400)}\n`);
+        }
+      }
+    },
+    { timeout: 30000 }
+  );
+
+  h.test = (name, fn, opts = {}) =>
+    it(name, { timeout: TEST_TIMEOUT_MS, ...opts }, async (t) => {
+      try {
+        await fn(t);
+      } catch (err) {
+        if (h.server) {
+          const tail = `\n--- broadcaster node output (last 60 lines) ---\n${h.server.output(60)}\n--- end of node output ---`;
+          try {
+            if (err && typeof err.stack === 'string') err.stack = `${err.stack}${tail}`;
+            else if (err && typeof err.message === 'string') err.message = `${err.message}${tail}`;
+          } catch (_) {
+            /* frozen error object */
+          }
+          process.stderr.write(`[e2e] test failed: ${name}${tail}\n`);
+        }
+        throw err;
+      }
+    });
+
+  return h;
+}
+
+module.exports = { useBroadcaster };

@@ -1,0 +1,193 @@
+'use strict';
+
+/**
+ * Starts and stops one Broadcaster node (`dotnet Broadcaster.Node.dll serve`).
+ * The dll is NOT built here: the caller runs `dotnet build Cluster.sln` first.
+ */
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const net = require('node:net');
+const http = require('node:http');
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+const DEFAULT_DLL = path.join(REPO_ROOT, 'src', 'Node', 'bin', 'Debug', 'net10.0', 'Broadcaster.Node.dll');
+
+const STARTUP_TIMEOUT_MS = Number(process.env.BROADCASTER_STARTUP_TIMEOUT_MS || 30000);
+const MAX_LOG_LINES = 4000;
+
+const APPS = {
+  main: { id: 'app-id', key: 'app-key', secret: 'app-secret' },
+  second: { id: 'app-2', key: 'key-2', secret: 'secret-2' },
+};
+
+const DEFAULT_CONFIG = `broadcaster {
+  apps = [
+    { id = "app-id", key = "app-key", secret = "app-secret", enable-client-messages = true }
+    { id = "app-2", key = "key-2", secret = "secret-2" }
+  ]
+}
+`;
+
+function dllPath() {
+  return process.env.BROADCASTER_NODE_DLL ? path.resolve(process.env.BROADCASTER_NODE_DLL) : DEFAULT_DLL;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function httpGetStatus(url, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(0);
+    });
+    req.on('error', () => resolve(0));
+  });
+}
+
+class BroadcasterServer {
+  constructor({ port, proc, configFile, tmpDir, dll }) {
+    this.port = port;
+    this.host = '127.0.0.1';
+    this.proc = proc;
+    this.configFile = configFile;
+    this.tmpDir = tmpDir;
+    this.dll = dll;
+    this.lines = [];
+    this.exited = null;
+    this.exitPromise = new Promise((resolve) => {
+      proc.on('exit', (code, signal) => {
+        this.exited = { code, signal };
+        this.push('[e2e] server process exited code=' + code + ' signal=' + signal);
+        resolve(this.exited);
+      });
+    });
+    const capture = (streamName) => {
+      let partial = '';
+      return (chunk) => {
+        partial += chunk.toString('utf8');
+        const parts = partial.split(/\r?\n/);
+        partial = parts.pop();
+        for (const line of parts) this.push(`[${streamName}] ${line}`);
+      };
+    };
+    proc.stdout.on('data', capture('stdout'));
+    proc.stderr.on('data', capture('stderr'));
+  }
+
+  push(line) {
+    this.lines.push(line);
+    if (this.lines.length > MAX_LOG_LINES) this.lines.splice(0, this.lines.length - MAX_LOG_LINES);
+  }
+
+  get httpBase() {
+    return `http://${this.host}:${this.port}`;
+  }
+
+  /** Last `n` lines of captured stdout/stderr, for failure reports. */
+  output(n = 80) {
+    const slice = this.lines.slice(-n);
+    return slice.length ? slice.join('\n') : '(no output captured)';
+  }
+
+  async stop() {
+    if (!this.exited) {
+      try {
+        this.proc.kill('SIGTERM');
+      } catch (_) {
+        /* already gone */
+      }
+      const killTimer = setTimeout(() => {
+        if (!this.exited) {
+          this.push('[e2e] server did not exit within 5 s of SIGTERM, sending SIGKILL');
+          try {
+            this.proc.kill('SIGKILL');
+          } catch (_) {
+            /* already gone */
+          }
+        }
+      }, 5000);
+      await this.exitPromise;
+      clearTimeout(killTimer);
+    }
+    try {
+      fs.rmSync(this.tmpDir, { recursive: true, force: true });
+    } catch (_) {
+      /* best effort */
+    }
+  }
+}
+
+/**
+ * Starts a node on a free port with the standard test config (or `config`),
+ * waits (bounded) until GET /up answers 200, and returns a BroadcasterServer.
+ */
+async function startServer({ config = DEFAULT_CONFIG } = {}) {
+  const dll = dllPath();
+  if (!fs.existsSync(dll)) {
+    throw new Error(
+      `Broadcaster node dll not found at ${dll}.\n` +
+        `Build it first:  cd ${REPO_ROOT} && dotnet build Cluster.sln\n` +
+        `or point BROADCASTER_NODE_DLL at an existing Broadcaster.Node.dll.`
+    );
+  }
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-e2e-'));
+  const configFile = path.join(tmpDir, 'broadcaster.conf');
+  fs.writeFileSync(configFile, config);
+
+  const port = await freePort();
+  const args = [dll, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile];
+  const proc = spawn('dotnet', args, {
+    cwd: tmpDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
+  });
+  const server = new BroadcasterServer({ port, proc, configFile, tmpDir, dll });
+  server.push(`[e2e] started: dotnet ${args.join(' ')}`);
+  let spawnError = null;
+  proc.on('error', (err) => {
+    spawnError = err;
+    server.push('[e2e] spawn error: ' + err.message);
+  });
+
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    if (spawnError || server.exited) {
+      await server.stop();
+      throw new Error(
+        `Broadcaster node failed to start (${spawnError ? spawnError.message : 'exited with code ' + server.exited.code}).\n` +
+          `--- server output ---\n${server.output(200)}`
+      );
+    }
+    const status = await httpGetStatus(`${server.httpBase}/up`);
+    if (status === 200) break;
+    if (Date.now() > deadline) {
+      const out = server.output(200);
+      await server.stop();
+      throw new Error(
+        `Broadcaster node did not answer GET /up with 200 within ${STARTUP_TIMEOUT_MS} ms (last status ${status}).\n` +
+          `--- server output ---\n${out}`
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return server;
+}
+
+module.exports = { startServer, freePort, dllPath, APPS, DEFAULT_CONFIG, REPO_ROOT };

@@ -10,7 +10,13 @@
 // supports private-encrypted- channels. (`pusher-js/with-encryption` points at
 // the *web* bundle, which cannot be loaded in Node: "self is not defined".)
 const Pusher = require('pusher-js');
-const Echo = require('laravel-echo').default;
+// laravel-echo 2.x ships its CommonJS bundle as a .js file inside a
+// "type": "module" package, so require() fails on Node 20; load the ESM build.
+let echoModulePromise = null;
+function loadEcho() {
+  if (!echoModulePromise) echoModulePromise = import('laravel-echo').then((m) => m.default);
+  return echoModulePromise;
+}
 const PusherServer = require('pusher');
 
 const { waitFor, waitForEvent } = require('./wait');
@@ -68,6 +74,7 @@ class ClientPool {
    * pusher-js client. Returns { echo, pusher }.
    */
   async echo(opts = {}) {
+    const Echo = await loadEcho();
     const client = this.pusher(opts);
     const echo = new Echo({
       broadcaster: 'pusher',
@@ -178,4 +185,4 @@ function uid(prefix = 'c') {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${uidCounter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-module.exports = { ClientPool, Pusher, Echo, PusherServer, waitConnected, subscribe, waitSubscribed, waitForEvent, uid, SOCKET_ID_RE };
+module.exports = { ClientPool, Pusher, loadEcho, PusherServer, waitConnected, subscribe, waitSubscribed, waitForEvent, uid, SOCKET_ID_RE };

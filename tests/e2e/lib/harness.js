@@ -75,7 +75,6 @@ function useBroadcaster(options = {}) {
           } catch (_) {
             /* frozen error object */
           }
-          process.stderr.write(`[e2e] test failed: ${name}${tail}\n`);
         }
         throw err;
       }

@@ -1,0 +1,97 @@
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+using Broadcaster.Protocol.Apps;
+
+namespace Broadcaster.Node.Configuration;
+
+/// <summary>Reads <c>broadcaster.apps</c> and the default app from <c>PUSHER_APP_ID/KEY/SECRET</c>.</summary>
+internal static class AppsLoader
+{
+    public static (IReadOnlyList<PusherApp> Apps, bool UsesDefault) Load(Config config, Func<string, string?> env)
+    {
+        var apps = new List<PusherApp>();
+        if (config.HasPath("broadcaster.apps"))
+        {
+            IList<HoconValue> items;
+            try
+            {
+                items = config.GetValue("broadcaster.apps").GetArray();
+            }
+            catch (Exception)
+            {
+                throw new SettingsException("broadcaster.apps: expected a list of app objects");
+            }
+            var index = 0;
+            foreach (var item in items)
+            {
+                apps.Add(ReadApp(item, $"broadcaster.apps[{index}]"));
+                index++;
+            }
+        }
+
+        // A Laravel/Pixelfed .env already holds these; they define (or override) the app with that id.
+        var usesDefault = false;
+        if (env("PUSHER_APP_KEY") is { } key)
+        {
+            var id = env("PUSHER_APP_ID") ?? "app-id";
+            var secret = env("PUSHER_APP_SECRET") ?? throw new SettingsException("PUSHER_APP_SECRET: must be set together with PUSHER_APP_KEY");
+            var existing = apps.FindIndex(a => a.Id == id);
+            var app = existing >= 0 ? apps[existing] with { Key = key, Secret = secret } : new PusherApp(id, key, secret, "default", EnableClientMessages: true);
+            if (existing >= 0) apps[existing] = app; else apps.Add(app);
+        }
+        else if (apps.Count == 0)
+        {
+            apps.Add(new PusherApp(env("PUSHER_APP_ID") ?? "app-id", "app-key", env("PUSHER_APP_SECRET") ?? "app-secret", "default", EnableClientMessages: true));
+            usesDefault = true;
+        }
+        Validate(apps);
+        return (apps, usesDefault);
+    }
+
+    private static PusherApp ReadApp(HoconValue value, string path)
+    {
+        if (!value.IsObject()) throw new SettingsException($"{path}: expected an object {{ id, key, secret, ... }}");
+        var obj = value.GetObject();
+        OptionsLoader.CheckKeys(obj, path, OptionsLoader.KnownAppKeys);
+        string Str(string key, string? fallback = null) =>
+            obj.Items.TryGetValue(key, out var v) && v.GetString() is { } s ? s
+            : fallback ?? throw new SettingsException($"{path}.{key}: required");
+        bool Bool(string key, bool fallback) =>
+            !obj.Items.TryGetValue(key, out var v) ? fallback
+            : bool.TryParse(v.GetString(), out var b) ? b
+            : v.GetString() is "on" or "yes" ? true : v.GetString() is "off" or "no" ? false
+            : throw new SettingsException($"{path}.{key}: expected true or false");
+        int Int(string key, int fallback) =>
+            !obj.Items.TryGetValue(key, out var v) ? fallback
+            : int.TryParse(v.GetString(), out var i) ? i
+            : throw new SettingsException($"{path}.{key}: expected a whole number");
+        IReadOnlyList<string>? origins = null;
+        if (obj.Items.TryGetValue("allowed-origins", out var o))
+        {
+            if (!o.IsArray()) throw new SettingsException($"{path}.allowed-origins: expected a list of origins");
+            origins = o.GetArray().Select(x => x.GetString()).ToList();
+        }
+        return new PusherApp(
+            Str("id"), Str("key"), Str("secret"), Str("name", ""),
+            Enabled: Bool("enabled", true),
+            MaxConnections: Int("max-connections", -1),
+            EnableClientMessages: Bool("enable-client-messages", false),
+            EnableUserAuthentication: Bool("enable-user-authentication", false),
+            AllowedOrigins: origins);
+    }
+
+    private static void Validate(List<PusherApp> apps)
+    {
+        for (var i = 0; i < apps.Count; i++)
+        {
+            var app = apps[i];
+            var path = $"broadcaster.apps[{i}]";
+            if (string.IsNullOrWhiteSpace(app.Id)) throw new SettingsException($"{path}.id: must not be empty");
+            if (string.IsNullOrWhiteSpace(app.Key)) throw new SettingsException($"{path}.key: must not be empty");
+            if (string.IsNullOrEmpty(app.Secret)) throw new SettingsException($"{path}.secret: must not be empty");
+            if (app.Key.Contains(':') || app.Key.Contains('/')) throw new SettingsException($"{path}.key: must not contain ':' or '/'");
+            if (apps.Take(i).Any(a => a.Id == app.Id)) throw new SettingsException($"{path}.id: duplicate app id '{app.Id}'");
+            if (apps.Take(i).Any(a => a.Key == app.Key)) throw new SettingsException($"{path}.key: duplicate app key '{app.Key}'");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Broadcaster.Actors.Connections;
+using Broadcaster.Protocol.Apps;
+
+namespace Broadcaster.Node.Configuration;
+
+/// <summary>Everything a node runs with, resolved from HOCON defaults, the user's file, env vars and flags.</summary>
+public sealed record BroadcasterOptions
+{
+    public string Host { get; init; } = "0.0.0.0";
+    public int Port { get; init; } = 6001;
+    /// <summary>"" or a path starting with '/' and without a trailing slash, e.g. "/ws".</summary>
+    public string PathPrefix { get; init; } = "";
+    public TimeSpan ActivityTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan PongTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan UserAuthenticationTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public int OutgoingQueueSize { get; init; } = 1000;
+    public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
+    public IReadOnlyList<PusherApp> Apps { get; init; } = [];
+    /// <summary>True when no app was configured and the node made one up from PUSHER_APP_* or the built-in defaults.</summary>
+    public bool UsesDefaultApp { get; init; }
+    public bool Debug { get; init; }
+
+    public ConnectionSettings ToConnectionSettings(Action<string>? debugLog) => new()
+    {
+        ActivityTimeout = ActivityTimeout,
+        PongTimeout = PongTimeout,
+        UserAuthenticationTimeout = UserAuthenticationTimeout,
+        Limits = Limits,
+        DebugLog = Debug ? debugLog : null,
+    };
+}

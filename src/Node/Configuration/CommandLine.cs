@@ -1,0 +1,54 @@
+namespace Broadcaster.Node.Configuration;
+
+/// <summary>Parsed command line: <c>serve [--host H] [--port P] [--config FILE] [--debug]</c>.</summary>
+public sealed record CommandLine(string Command, string? Host, int? Port, string? ConfigFile, bool Debug)
+{
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        var command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+        string? host = null, config = null;
+        int? port = null;
+        var debug = false;
+        for (var i = command == "serve" && (args.Count == 0 || args[0].StartsWith('-')) ? 0 : 1; i < args.Count; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case "--host": host = Value(args, ref i, arg); break;
+                case "--port":
+                    var text = Value(args, ref i, arg);
+                    port = int.TryParse(text, out var p) && p is >= 0 and <= 65535
+                        ? p
+                        : throw new SettingsException($"--port: '{text}' is not a port number (0-65535)");
+                    break;
+                case "--config": config = Value(args, ref i, arg); break;
+                case "--debug": debug = true; break;
+                case "--help" or "-h": command = "help"; break;
+                case "--version": command = "version"; break;
+                default: throw new SettingsException($"Unknown option '{arg}'. Run with --help for the list of options.");
+            }
+        }
+        return new CommandLine(command, host, port, config, debug);
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i, string name) =>
+        ++i < args.Count ? args[i] : throw new SettingsException($"{name} needs a value");
+
+    public const string Help = """
+        Broadcaster: a Pusher-compatible WebSocket server.
+
+        Usage:
+          broadcaster serve [--host HOST] [--port PORT] [--config FILE] [--debug]
+          broadcaster --help | --version
+
+        Options:
+          --host HOST      Address to listen on (default 0.0.0.0; env BROADCASTER_HOST).
+          --port PORT      Port for WebSockets and the HTTP API (default 6001; env BROADCASTER_PORT).
+          --config FILE    HOCON file merged over the built-in defaults (hocon/broadcaster.conf).
+          --debug          Log every connection, subscription, client event and API event.
+
+        Environment:
+          PUSHER_APP_ID, PUSHER_APP_KEY, PUSHER_APP_SECRET   the default app (as in a Laravel .env)
+          BROADCASTER_HOST, BROADCASTER_PORT, BROADCASTER_PATH_PREFIX, BROADCASTER_DEBUG
+        """;
+}

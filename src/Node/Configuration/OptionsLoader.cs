@@ -1,0 +1,161 @@
+using System.Collections;
+using System.Reflection;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+using Broadcaster.Protocol.Apps;
+
+namespace Broadcaster.Node.Configuration;
+
+/// <summary>
+/// Resolves <see cref="BroadcasterOptions"/>: embedded <c>hocon/broadcaster.conf</c>, then the user's file,
+/// then environment variables, then command-line flags. Unknown keys are errors, so a typo never passes silently.
+/// </summary>
+public static class OptionsLoader
+{
+    private static readonly string[] ServerKeys =
+        ["host", "port", "path-prefix", "activity-timeout", "pong-timeout", "max-message-size", "max-request-size",
+         "outgoing-queue-size", "user-authentication-timeout"];
+    private static readonly string[] LimitKeys =
+        ["max-channel-name-length", "max-event-name-length", "max-event-data-size", "max-channels-per-trigger",
+         "max-batch-size", "timestamp-window", "client-events-per-second", "max-presence-members",
+         "max-presence-user-info-size", "max-presence-user-id-length"];
+    private static readonly string[] AppKeys =
+        ["id", "key", "secret", "name", "enabled", "max-connections", "enable-client-messages",
+         "enable-user-authentication", "allowed-origins"];
+    private static readonly string[] TopKeys = ["server", "limits", "apps", "cluster"];
+
+    public static Config Defaults() => ConfigurationFactory.ParseString(ReadEmbedded("hocon/broadcaster.conf"));
+
+    public static string ReadEmbedded(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+                           ?? throw new InvalidOperationException($"Embedded resource {name} is missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    public static BroadcasterOptions Load(CommandLine cli, IDictionary environment)
+    {
+        var config = Defaults();
+        if (cli.ConfigFile is { } file)
+        {
+            if (!File.Exists(file)) throw new SettingsException($"--config: file '{file}' does not exist");
+            try
+            {
+                config = ConfigurationFactory.ParseString(File.ReadAllText(file)).WithFallback(config);
+            }
+            catch (Exception e) when (e is not SettingsException)
+            {
+                throw new SettingsException($"--config: '{file}' is not valid HOCON: {e.Message}");
+            }
+        }
+        return FromConfig(config, cli, environment);
+    }
+
+    public static BroadcasterOptions FromConfig(Config config, CommandLine cli, IDictionary environment)
+    {
+        CheckKeys(config, "broadcaster", TopKeys);
+        CheckKeys(config, "broadcaster.server", ServerKeys);
+        CheckKeys(config, "broadcaster.limits", LimitKeys);
+        string? Env(string name) => environment[name] as string is { Length: > 0 } v ? v : null;
+
+        var host = cli.Host ?? Env("BROADCASTER_HOST") ?? config.GetString("broadcaster.server.host");
+        var port = cli.Port ?? (Env("BROADCASTER_PORT") is { } p
+            ? int.TryParse(p, out var envPort) && envPort is >= 0 and <= 65535 ? envPort : throw new SettingsException($"BROADCASTER_PORT: '{p}' is not a port number")
+            : Int(config, "broadcaster.server.port", 0, 65535));
+        var prefix = NormalizePrefix(Env("BROADCASTER_PATH_PREFIX") ?? config.GetString("broadcaster.server.path-prefix") ?? "");
+        var debug = cli.Debug || Env("BROADCASTER_DEBUG") is "1" or "true";
+        var limits = new ProtocolLimits
+        {
+            MaxChannelNameLength = Int(config, "broadcaster.limits.max-channel-name-length", 1),
+            MaxEventNameLength = Int(config, "broadcaster.limits.max-event-name-length", 1),
+            MaxEventDataBytes = Int(config, "broadcaster.limits.max-event-data-size", 1),
+            MaxChannelsPerTrigger = Int(config, "broadcaster.limits.max-channels-per-trigger", 1),
+            MaxBatchSize = Int(config, "broadcaster.limits.max-batch-size", 1),
+            TimestampWindowSeconds = Int(config, "broadcaster.limits.timestamp-window", 0),
+            ClientEventsPerSecond = Int(config, "broadcaster.limits.client-events-per-second", 0),
+            MaxPresenceMembers = Int(config, "broadcaster.limits.max-presence-members", 1),
+            MaxUserInfoBytes = Int(config, "broadcaster.limits.max-presence-user-info-size", 2),
+            MaxUserIdLength = Int(config, "broadcaster.limits.max-presence-user-id-length", 1),
+            MaxMessageBytes = Int(config, "broadcaster.server.max-message-size", 256),
+            MaxRequestBodyBytes = Int(config, "broadcaster.server.max-request-size", 1024),
+        };
+        var (apps, usesDefault) = AppsLoader.Load(config, Env);
+        return new BroadcasterOptions
+        {
+            Host = host,
+            Port = port,
+            PathPrefix = prefix,
+            ActivityTimeout = Duration(config, "broadcaster.server.activity-timeout", TimeSpan.FromSeconds(1)),
+            PongTimeout = Duration(config, "broadcaster.server.pong-timeout", TimeSpan.FromMilliseconds(100)),
+            UserAuthenticationTimeout = Duration(config, "broadcaster.server.user-authentication-timeout", TimeSpan.FromMilliseconds(100)),
+            OutgoingQueueSize = Int(config, "broadcaster.server.outgoing-queue-size", 1),
+            Limits = limits,
+            Apps = apps,
+            UsesDefaultApp = usesDefault,
+            Debug = debug,
+        };
+    }
+
+    private static string NormalizePrefix(string prefix)
+    {
+        prefix = prefix.Trim().TrimEnd('/');
+        if (prefix.Length > 0 && !prefix.StartsWith('/')) prefix = "/" + prefix;
+        if (prefix.Any(c => char.IsWhiteSpace(c) || c is '?' or '#'))
+            throw new SettingsException($"broadcaster.server.path-prefix: '{prefix}' is not a URL path");
+        return prefix;
+    }
+
+    internal static void CheckKeys(Config config, string path, string[] known)
+    {
+        if (!config.HasPath(path)) return;
+        var value = config.GetValue(path);
+        if (!value.IsObject()) throw new SettingsException($"{path}: expected an object");
+        foreach (var key in value.GetObject().Items.Keys)
+        {
+            if (!known.Contains(key))
+                throw new SettingsException($"{path}.{key}: unknown setting (known: {string.Join(", ", known)})");
+        }
+    }
+
+    internal static void CheckKeys(HoconObject obj, string path, string[] known)
+    {
+        foreach (var key in obj.Items.Keys)
+        {
+            if (!known.Contains(key))
+                throw new SettingsException($"{path}.{key}: unknown setting (known: {string.Join(", ", known)})");
+        }
+    }
+
+    internal static string[] KnownAppKeys => AppKeys;
+
+    private static int Int(Config config, string path, int min, int max = int.MaxValue)
+    {
+        int value;
+        try
+        {
+            value = config.GetInt(path);
+        }
+        catch (Exception)
+        {
+            throw new SettingsException($"{path}: '{config.GetString(path)}' is not a whole number");
+        }
+        if (value < min || value > max) throw new SettingsException($"{path}: {value} is out of range ({min}..{max})");
+        return value;
+    }
+
+    private static TimeSpan Duration(Config config, string path, TimeSpan min)
+    {
+        TimeSpan value;
+        try
+        {
+            value = config.GetTimeSpan(path, null, allowInfinite: false);
+        }
+        catch (Exception)
+        {
+            throw new SettingsException($"{path}: '{config.GetString(path)}' is not a duration such as 30s");
+        }
+        if (value < min) throw new SettingsException($"{path}: must be at least {min.TotalSeconds}s");
+        return value;
+    }
+}

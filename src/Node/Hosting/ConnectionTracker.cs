@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using Broadcaster.Node.WebSockets;
+
+namespace Broadcaster.Node.Hosting;
+
+/// <summary>Live sockets of this node, so shutdown can tell every client to reconnect elsewhere (4200).</summary>
+public sealed class ConnectionTracker
+{
+    private readonly ConcurrentDictionary<string, WebSocketConnection> _live = new(StringComparer.Ordinal);
+    private volatile bool _shuttingDown;
+
+    public bool ShuttingDown => _shuttingDown;
+
+    public int Count => _live.Count;
+
+    public void Add(WebSocketConnection connection) => _live[connection.SocketId] = connection;
+
+    public void Remove(WebSocketConnection connection) => _live.TryRemove(connection.SocketId, out _);
+
+    /// <summary>Refuses new connections and closes live ones with 4200; returns when they are gone or the time is up.</summary>
+    public async Task CloseAllAsync(TimeSpan within)
+    {
+        _shuttingDown = true;
+        foreach (var connection in _live.Values) connection.Close(4200, "Server is closing. Please reconnect shortly.");
+        var deadline = DateTime.UtcNow + within;
+        while (!_live.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(50);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Buffers;
+using Akka.Actor;
+using Broadcaster.Node.Configuration;
+using Broadcaster.Node.Hosting;
+using Broadcaster.Protocol.Apps;
+using Broadcaster.Protocol.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Broadcaster.Node.HttpApi;
+
+/// <summary>
+/// <c>[prefix]/apps/{app_id}/...</c>: resolves the app, checks the signature over the raw body
+/// (PROTOCOL.md 6.2), then hands the request to <see cref="HttpApiHandlers"/>. Every answer is JSON.
+/// </summary>
+public sealed class HttpApiEndpoint(BroadcasterOptions options, AppDirectory apps, HttpApiHandlers handlers, ILogger<HttpApiEndpoint> logger)
+{
+    public async Task HandleAsync(HttpContext context, string appId, string rest)
+    {
+        var (status, body) = await AnswerAsync(context, appId, rest);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(body);
+    }
+
+    private async Task<(int, byte[])> AnswerAsync(HttpContext context, string appId, string rest)
+    {
+        try
+        {
+            var app = apps.ById(appId) ?? throw new ApiError(404, $"Unknown app id '{appId}'");
+            var route = HttpApiRoute.Match(rest) ?? throw new ApiError(404, $"Unknown API path '/apps/{appId}/{rest}'");
+            if (!string.Equals(context.Request.Method, route.Method, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.Headers.Allow = route.Method;
+                throw new ApiError(405, $"Method {context.Request.Method} is not allowed here; use {route.Method}");
+            }
+            var body = await ReadBodyAsync(context.Request);
+            var query = context.Request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString()));
+            var auth = HttpRequestAuthenticator.Verify(app, context.Request.Method, SignedPath(context), query, body.Span,
+                DateTimeOffset.UtcNow, options.Limits.TimestampWindowSeconds);
+            if (!auth.IsOk) throw new ApiError(auth.Status, auth.Error!);
+            if (!app.Enabled) throw new ApiError(403, "Application disabled");
+            return (200, await handlers.HandleAsync(app, route, context.Request.Query, body));
+        }
+        catch (ApiError e)
+        {
+            return (e.Status, ApiResponses.Error(e.Message));
+        }
+        catch (AskTimeoutException)
+        {
+            return (503, ApiResponses.Error("The node did not answer in time; try again"));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "HTTP API request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+            return (500, ApiResponses.Error("Internal server error"));
+        }
+    }
+
+    /// <summary>The path as received on the wire, starting at <c>/apps/</c>: the SDKs sign it without any deployment prefix.</summary>
+    private string SignedPath(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
+        var q = raw.IndexOf('?');
+        if (q >= 0) raw = raw[..q];
+        var apps = raw.IndexOf("/apps/", options.PathPrefix.Length, StringComparison.Ordinal);
+        return apps >= 0 ? raw[apps..] : raw;
+    }
+
+    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request)
+    {
+        var max = options.Limits.MaxRequestBodyBytes;
+        if (request.ContentLength > max) throw new ApiError(413, $"Request body too large: at most {max} bytes");
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk)) > 0)
+        {
+            if (buffer.WrittenCount + read > max) throw new ApiError(413, $"Request body too large: at most {max} bytes");
+            buffer.Write(chunk.AsSpan(0, read));
+        }
+        return buffer.WrittenMemory;
+    }
+}

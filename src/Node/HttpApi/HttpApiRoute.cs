@@ -1,0 +1,28 @@
+namespace Broadcaster.Node.HttpApi;
+
+public enum HttpApiAction
+{
+    Events,
+    BatchEvents,
+    Channels,
+    Channel,
+    Users,
+}
+
+/// <summary>One of the routes below <c>/apps/{app_id}/</c>, with the channel name where the route has one.</summary>
+public sealed record HttpApiRoute(HttpApiAction Action, string Method, string? Channel = null)
+{
+    public static HttpApiRoute? Match(string rest)
+    {
+        var parts = rest.Split('/');
+        return parts switch
+        {
+            ["events"] => new(HttpApiAction.Events, "POST"),
+            ["batch_events"] => new(HttpApiAction.BatchEvents, "POST"),
+            ["channels"] => new(HttpApiAction.Channels, "GET"),
+            ["channels", var name] when name.Length > 0 => new(HttpApiAction.Channel, "GET", name),
+            ["channels", var name, "users"] when name.Length > 0 => new(HttpApiAction.Users, "GET", name),
+            _ => null,
+        };
+    }
+}

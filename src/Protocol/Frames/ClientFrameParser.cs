@@ -34,7 +34,7 @@ public static class ClientFrameParser
             frame = new ClientFrame(name, channel, raw, data);
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             error = "Invalid message format: not valid JSON";
             return false;
@@ -51,7 +51,7 @@ public static class ClientFrameParser
                 using var inner = JsonDocument.Parse(data.GetString() ?? "");
                 return inner.RootElement.ValueKind == JsonValueKind.Object ? FromObject(inner.RootElement) : PusherEventData.Empty;
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
                 return PusherEventData.Empty;
             }

@@ -12,7 +12,15 @@ public sealed record TriggerRequest(string Name, string Data, IReadOnlyList<stri
     public static TriggerRequest ParseEvents(ReadOnlyMemory<byte> body, ProtocolLimits limits)
     {
         using var doc = ParseJson(body);
-        return FromElement(doc.RootElement, limits, allowChannelsArray: true);
+        try
+        {
+            return FromElement(doc.RootElement, limits, allowChannelsArray: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString throws on invalid UTF-8 or a lone surrogate escape that the JSON reader let through.
+            throw new ApiError(400, "The request body contains invalid UTF-8 or an unpaired surrogate");
+        }
     }
 
     /// <summary>Parses <c>POST /apps/{id}/batch_events</c>, all-or-nothing (PROTOCOL.md 6.4).</summary>
@@ -35,6 +43,10 @@ public sealed record TriggerRequest(string Name, string Data, IReadOnlyList<stri
             catch (ApiError e)
             {
                 throw new ApiError(e.Status, $"batch[{index}]: {e.Message}");
+            }
+            catch (InvalidOperationException)
+            {
+                throw new ApiError(400, $"batch[{index}]: invalid UTF-8 or an unpaired surrogate");
             }
             index++;
         }

@@ -39,7 +39,7 @@ public static class ChannelData
             error = "";
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             error = "channel_data is not valid JSON";
             return false;

@@ -23,7 +23,7 @@ public sealed record UserData(string Id, string UserInfoJson)
             user = new UserData(userId, info);
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return false;
         }

@@ -12,6 +12,8 @@
  *   mode=badsig      signature with one hex digit flipped (server must refuse)
  *   mode=wrongkey    correct signature but wrong key prefix (server must refuse)
  *   mode=forbidden   HTTP 403, like Laravel when the channel callback says no
+ *   numeric=1        send user_id as a JSON number (older pusher-http-php / Laravel style)
+ *   app=2            sign for the second app (app-2 / key-2 / secret-2)
  */
 
 const http = require('node:http');
@@ -45,6 +47,7 @@ async function startAuthServer({ appId = 'app-id', key = 'app-key', secret = 'ap
     useTLS: false,
     encryptionMasterKeyBase64: ENCRYPTION_MASTER_KEY_BASE64,
   });
+  const sdk2 = new PusherServer({ appId: 'app-2', key: 'key-2', secret: 'secret-2', host: '127.0.0.1', useTLS: false });
   const requests = [];
 
   const server = http.createServer(async (req, res) => {
@@ -78,8 +81,10 @@ async function startAuthServer({ appId = 'app-id', key = 'app-key', secret = 'ap
         return;
       }
 
-      const presenceData = channel.startsWith('presence-') ? { user_id: user, user_info: { name } } : undefined;
-      const body = sdk.authorizeChannel(socketId, channel, presenceData);
+      const userId = url.searchParams.get('numeric') === '1' ? Number(user) : user;
+      const presenceData = channel.startsWith('presence-') ? { user_id: userId, user_info: { name } } : undefined;
+      const signer = url.searchParams.get('app') === '2' ? sdk2 : sdk;
+      const body = signer.authorizeChannel(socketId, channel, presenceData);
       if (mode === 'badsig') body.auth = flipLastHexDigit(body.auth);
       if (mode === 'wrongkey') body.auth = 'not-the-key' + body.auth.slice(body.auth.indexOf(':'));
 

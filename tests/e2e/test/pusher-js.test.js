@@ -267,6 +267,39 @@ describe('pusher-js client', () => {
     assert.equal(rec.count('added'), 2);
   });
 
+  h.test('presence channel: a numeric user_id is treated as (and emitted as) a string', async () => {
+    const name = `presence-${uid('numeric')}`;
+    const watcher = await h.clients.connect({ auth: { user: 'w-1', name: 'Watcher' } });
+    const { channel: chW } = await subscribe(watcher, name);
+    const rec = new Recorder().record(chW, 'pusher:member_added', 'added');
+
+    const tab1 = await h.clients.connect({ auth: { user: '10', name: 'Ten', numeric: '1' } });
+    const { channel: ch1 } = await subscribe(tab1, name);
+    const [added] = await rec.waitForCount('added', 1);
+    assert.equal(added.data.id, '10', `member_added id must be the string "10", got ${JSON.stringify(added.data.id)}`);
+
+    // A second connection of the same user with a string id is the same member.
+    const tab2 = await h.clients.connect({ auth: { user: '10', name: 'Ten' } });
+    const { data: members2 } = await subscribe(tab2, name);
+    assert.equal(members2.count, 2);
+    assert.deepEqual(Object.keys(members2.members).sort(), ['10', 'w-1']);
+
+    const users = await (await h.sdk().get({ path: `/channels/${name}/users` })).json();
+    assert.deepEqual(users.users.map((u) => u.id).sort(), ['10', 'w-1']);
+    assert.equal(ch1.members.count, 2);
+  });
+
+  h.test('invalid channel name: subscription_error with type InvalidChannel, connection stays open', async () => {
+    const client = await h.clients.connect();
+    const channel = client.subscribe('bad:name');
+    const { data } = await waitForEvent(channel, 'pusher:subscription_error');
+    assert.equal(data.type, 'InvalidChannel', JSON.stringify(data));
+    assert.equal(data.status, 400, JSON.stringify(data));
+    assert.equal(channel.subscribed, false);
+    await subscribe(client, uid('still-ok'));
+    assert.equal(client.connection.state, 'connected');
+  });
+
   h.test('encrypted channel: SDK-encrypted event is decrypted by pusher-js; the wire carries ciphertext', async () => {
     const name = `private-encrypted-${uid('secret')}`;
     const client = await h.clients.connect();
@@ -326,6 +359,76 @@ describe('pusher-js client', () => {
     await h.sdk().trigger(name, 'barrier', {});
     await recS.waitForCount('barrier', 1);
     assert.equal(recS.count('client-typing'), 0, 'client events must not be echoed to the sender');
+  });
+
+  h.test('client events are refused with pusher:error 4301 when the app has client messages disabled', async () => {
+    const name = `private-${uid('noclient')}`;
+    const sender = await h.clients.connect({ key: 'key-2', auth: { app: '2' } });
+    const receiver = await h.clients.connect({ key: 'key-2', auth: { app: '2' } });
+    const chS = (await subscribe(sender, name)).channel;
+    const chR = (await subscribe(receiver, name)).channel;
+    const recR = new Recorder().record(chR, 'client-typing').record(chR, 'barrier');
+    const connErrors = [];
+    sender.connection.bind('error', (e) => connErrors.push(e));
+    const chErrors = new Recorder().record(chS, 'pusher:error', 'error');
+
+    chS.trigger('client-typing', { typing: true });
+    await waitFor(() => connErrors.some((e) => findCode(e) === 4301) || chErrors.count('error') > 0, 5000, () => `pusher:error 4301 (errors: ${JSON.stringify(connErrors)})`);
+    const codes = connErrors.map(findCode).concat(chErrors.of('error').map((e) => findCode(e.data)));
+    assert.ok(codes.includes(4301), `expected code 4301, got ${JSON.stringify(codes)}`);
+
+    await h.sdk({ appId: 'app-2', key: 'key-2', secret: 'secret-2' }).trigger(name, 'barrier', {});
+    await recR.waitForCount('barrier', 1);
+    assert.equal(recR.count('client-typing'), 0, 'refused client event must not be relayed');
+    assert.equal(sender.connection.state, 'connected', 'the connection stays open');
+  });
+
+  h.test('client events are not relayed on public channels', async () => {
+    const name = uid('public-client-event');
+    const sender = await h.clients.connect();
+    const receiver = await h.clients.connect();
+    const chS = (await subscribe(sender, name)).channel;
+    const chR = (await subscribe(receiver, name)).channel;
+    const recR = new Recorder().record(chR, 'client-hello').record(chR, 'barrier');
+    chS.trigger('client-hello', { hi: true });
+    // Give the server a chance to (wrongly) relay before the barrier: the barrier is
+    // published only after the sender's frame has reached the server (ping round trip).
+    await new Promise((resolve) => {
+      sender.connection.send_event('pusher:ping', {});
+      sender.connection.bind('message', function onMsg(m) {
+        if (m.event === 'pusher:pong') {
+          sender.connection.unbind('message', onMsg);
+          resolve();
+        }
+      });
+    });
+    await h.sdk().trigger(name, 'barrier', {});
+    await recR.waitForCount('barrier', 1);
+    assert.equal(recR.count('client-hello'), 0);
+    assert.equal(sender.connection.state, 'connected');
+  });
+
+  h.test('after unsubscribe a client no longer receives events on that channel', async () => {
+    const name = uid('unsub');
+    const leaver = await h.clients.connect();
+    const stayer = await h.clients.connect();
+    const chL = (await subscribe(leaver, name)).channel;
+    const chS = (await subscribe(stayer, name)).channel;
+    const recL = new Recorder().record(chL, 'e');
+    const recS = new Recorder().record(chS, 'e');
+    const sdk = h.sdk();
+    await sdk.trigger(name, 'e', { n: 1 });
+    await recL.waitForCount('e', 1);
+    await recS.waitForCount('e', 1);
+
+    leaver.unsubscribe(name);
+    await waitFor(async () => {
+      const body = await (await sdk.get({ path: `/channels/${name}`, params: { info: 'subscription_count' } })).json();
+      return body.subscription_count === 1;
+    }, 5000, 'subscription_count 1 after unsubscribe');
+    await sdk.trigger(name, 'e', { n: 2 });
+    await recS.waitForCount('e', 2);
+    assert.equal(recL.count('e'), 1);
   });
 
   h.test('unknown app key: error 4001 and the client stops without retrying', async () => {

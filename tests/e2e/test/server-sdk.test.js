@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 
 const { useBroadcaster } = require('../lib/harness');
 const { subscribe, uid } = require('../lib/clients');
-const { Recorder } = require('../lib/wait');
+const { Recorder, waitFor } = require('../lib/wait');
 
 /** Runs an SDK call expected to fail and returns the RequestError. */
 async function expectRequestError(promiseFactory) {
@@ -61,32 +61,69 @@ describe('pusher server SDK (HTTP API)', () => {
     assert.deepEqual(recY.of('y1').map((e) => e.data.step), [1, 2, 3, 4]);
   });
 
-  h.test('triggerBatch: all events delivered in array order', async () => {
+  h.test('triggerBatch on one channel: all events delivered in array order', async () => {
+    const name = uid('batch-single');
+    const client = await h.clients.connect();
+    const { channel } = await subscribe(client, name);
+    const order = [];
+    channel.bind_global((event, data) => {
+      if (event.startsWith('step-')) order.push(`${event}:${data.i}`);
+    });
+    const batch = [];
+    for (let i = 0; i < 10; i++) batch.push({ channel: name, name: `step-${i}`, data: { i } });
+    const expected = batch.map((b) => `${b.name}:${b.data.i}`);
+
+    const res = await h.sdk().triggerBatch(batch); // note: the SDK replaces each item's data by its JSON string
+    assert.equal(res.status, 200);
+    assert.equal(typeof (await res.json()), 'object');
+
+    await waitFor(() => order.length >= 10, 5000, () => `10 batch events (have ${order.length})`);
+    assert.deepEqual(order, expected, 'batch items must arrive in array order');
+  });
+
+  h.test('triggerBatch across two channels: one connection gets the items in array order (PROTOCOL 3)', async () => {
     const c1 = uid('batch-a');
     const c2 = uid('batch-b');
     const client = await h.clients.connect();
-    const ch1 = (await subscribe(client, c1)).channel;
-    const ch2 = (await subscribe(client, c2)).channel;
+    await subscribe(client, c1);
+    await subscribe(client, c2);
     const order = [];
     client.bind_global((event, data) => {
-      if (event.startsWith('item-')) order.push(`${event}@${data.channel}:${data.i}`);
+      if (event.startsWith('item-')) order.push(`${event}@${data.channel === c1 ? 'A' : 'B'}`);
     });
-    const rec = new Recorder();
-    for (let i = 0; i < 10; i++) rec.record(i % 3 === 2 ? ch2 : ch1, `item-${i}`, 'item');
 
     const batch = [];
     for (let i = 0; i < 10; i++) {
       const channel = i % 3 === 2 ? c2 : c1;
       batch.push({ channel, name: `item-${i}`, data: { i, channel } });
     }
-    const expected = batch.map((b) => `${b.name}@${b.channel}:${b.data.i}`);
-    const res = await h.sdk().triggerBatch(batch); // note: the SDK replaces each item's data by its JSON string
+    const expected = batch.map((b) => `${b.name}@${b.channel === c1 ? 'A' : 'B'}`);
+    const res = await h.sdk().triggerBatch(batch);
     assert.equal(res.status, 200);
-    const body = await res.json();
-    assert.equal(typeof body, 'object');
 
-    await rec.waitForCount('item', 10);
-    assert.deepEqual(order, expected, 'batch items must arrive in array order');
+    await waitFor(() => order.length >= 10, 5000, () => `10 batch events (have ${order.length})`);
+    assert.deepEqual(order, expected, 'batch items must arrive in array order, also across channels');
+  });
+
+  h.test('consecutive triggers on different channels reach one connection in request order (PROTOCOL 3)', async () => {
+    const c1 = uid('seq-a');
+    const c2 = uid('seq-b');
+    const client = await h.clients.connect();
+    await subscribe(client, c1);
+    await subscribe(client, c2);
+    const order = [];
+    client.bind_global((event, data) => {
+      if (event === 'seq') order.push(data.i);
+    });
+    const sdk = h.sdk();
+    const expected = [];
+    for (let i = 0; i < 12; i++) {
+      expected.push(i);
+      const res = await sdk.trigger(i % 2 === 0 ? c1 : c2, 'seq', { i });
+      assert.equal(res.status, 200);
+    }
+    await waitFor(() => order.length >= 12, 5000, () => `12 events (have ${order.length})`);
+    assert.deepEqual(order, expected, 'events from consecutive requests must arrive in the order they were accepted');
   });
 
   h.test('GET /channels?filter_by_prefix=presence-&info=user_count gives exact user counts', async () => {

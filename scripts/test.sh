@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: build, the .NET test projects, then the end-to-end suites with real npm clients.
+# Installs what the tests need (npm packages from the lock file) so it works on a fresh clone.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+failed=0
+
+echo "== build"
+dotnet build Cluster.sln -nologo -v quiet || exit 1
+
+echo "== .NET tests"
+dotnet test Cluster.sln --no-build -nologo --logger "console;verbosity=minimal" 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
+
+echo "== end-to-end tests (pusher-js, Laravel Echo, pusher SDK)"
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+(cd tests/e2e && npm test) 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
+
+# One closing line over all runners: .NET prints "Passed: N" / "Failed: N" per project, node "ℹ pass N".
+sum() { grep -oE "$1" "$log" | grep -oE '[0-9]+$' | awk '{ s += $1 } END { print s + 0 }'; }
+passed=$(( $(sum 'Passed: +[0-9]+') + $(sum '^ℹ pass [0-9]+') ))
+fails=$(( $(sum 'Failed: +[0-9]+') + $(sum '^ℹ fail [0-9]+') ))
+echo "$passed passed, $fails failed"
+[ "$failed" -eq 0 ] && [ "$fails" -eq 0 ]

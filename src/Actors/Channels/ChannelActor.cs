@@ -1,96 +1,63 @@
 using Akka.Actor;
 using Broadcaster.Actors.Sockets;
-using Broadcaster.Protocol.Apps;
-using Broadcaster.Protocol.Channels;
 using Broadcaster.Protocol.Frames;
 using Broadcaster.Protocol.Presence;
 
 namespace Broadcaster.Actors.Channels;
 
 /// <summary>
-/// One channel of one app on this node: its subscribers and, for presence channels, its members.
-/// It writes frames straight into subscribers' queues, so the subscription reply always precedes the
-/// channel's events on a socket and every subscriber gets the same bytes.
+/// One channel of one app on this node. It owns the channel's socket set and writes the frames that must
+/// keep their place relative to the channel's events: the subscription reply and presence member changes.
+/// Events themselves are fanned out by the <see cref="ChannelRegistry"/> from <see cref="ChannelSubscribers"/>,
+/// so that one connection receives events of different channels in the order they were triggered.
 /// </summary>
 public sealed class ChannelActor : ReceiveActor
 {
-    private sealed record Subscriber(IPusherSocket Socket, IActorRef Connection, PresenceMember? Member);
-
     private readonly string _channel;
-    private readonly ProtocolLimits _limits;
-    private readonly bool _isPresence;
-    private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
-    private readonly PresenceRoster _roster = new();
-    private long _subscribesHandled;
+    private readonly ChannelSubscribers _subscribers;
+    private readonly Dictionary<string, string> _userOfSocket = new(StringComparer.Ordinal);
 
-    public ChannelActor(string channel, ProtocolLimits limits)
+    public ChannelActor(string channel, ChannelSubscribers subscribers)
     {
         _channel = channel;
-        _limits = limits;
-        _isPresence = ChannelName.TypeOf(channel) == ChannelType.Presence;
-        Receive<Subscribe>(OnSubscribe);
-        Receive<Unsubscribe>(OnUnsubscribe);
-        Receive<Publish>(p => Deliver(p.Frame, p.ExceptSocketId));
-        Receive<ClientPublish>(p =>
+        _subscribers = subscribers;
+        Receive<JoinChannel>(OnJoin);
+        Receive<Unsubscribe>(u =>
         {
-            if (_subscribers.ContainsKey(p.SenderSocketId)) Deliver(p.Frame, p.SenderSocketId);
+            _subscribers.Remove(u.SocketId);
+            _userOfSocket.Remove(u.SocketId);
         });
-        Receive<GetMembers>(_ => Sender.Tell(new ChannelMembers(_roster.Members)));
-    }
-
-    public static Props Props(string channel, ProtocolLimits limits) => Akka.Actor.Props.Create(() => new ChannelActor(channel, limits));
-
-    private void OnSubscribe(Subscribe s)
-    {
-        _subscribesHandled++;
-        var socketId = s.Socket.SocketId;
-        if (_subscribers.ContainsKey(socketId))
+        Receive<AnnounceMemberAdded>(a =>
         {
-            // A repeated subscribe is answered again without side effects (PROTOCOL.md 2.3).
-            s.Socket.TrySend(SucceededFrame());
-            ReportCounts();
-            return;
-        }
-        if (_isPresence && s.Member is { } member)
-        {
-            if (!_roster.Contains(member.UserId) && _roster.Count >= _limits.MaxPresenceMembers)
+            // Never to the user's own sockets: a subscriber learns about itself from subscription_succeeded.
+            var frame = ServerFrames.MemberAdded(_channel, a.Member);
+            foreach (var (socketId, socket) in _subscribers.Current)
             {
-                s.Socket.TrySend(ServerFrames.SubscriptionError(_channel, "LimitReached",
-                    $"The presence channel already has the maximum of {_limits.MaxPresenceMembers} members", 4100));
-                s.Connection.Tell(new SubscriptionRefused(_channel));
-                ReportCounts();
-                return;
+                if (_userOfSocket.GetValueOrDefault(socketId) != a.Member.UserId) socket.TrySend(frame);
             }
-            _subscribers[socketId] = new Subscriber(s.Socket, s.Connection, member);
-            if (_roster.Add(member)) Deliver(ServerFrames.MemberAdded(_channel, member), socketId);
-        }
-        else
-        {
-            _subscribers[socketId] = new Subscriber(s.Socket, s.Connection, null);
-        }
-        s.Socket.TrySend(SucceededFrame());
-        ReportCounts();
+        });
+        Receive<AnnounceMemberRemoved>(r => _subscribers.Deliver(ServerFrames.MemberRemoved(_channel, r.UserId), null));
     }
 
-    private void OnUnsubscribe(Unsubscribe u)
+    public static Props Props(string channel, ChannelSubscribers subscribers) =>
+        Akka.Actor.Props.Create(() => new ChannelActor(channel, subscribers));
+
+    private void OnJoin(JoinChannel join)
     {
-        if (!_subscribers.Remove(u.SocketId, out var gone)) return;
-        if (gone.Member is { } member && _roster.Remove(member.UserId))
-            Deliver(ServerFrames.MemberRemoved(_channel, member.UserId), null);
-        ReportCounts();
+        var socket = join.Socket;
+        socket.TrySend(join.Members is { } members
+            ? ServerFrames.PresenceSubscriptionSucceeded(_channel, members)
+            : ServerFrames.SubscriptionSucceeded(_channel));
+        if (join.UserId is { } userId) _userOfSocket[socket.SocketId] = userId;
+        _subscribers.Add(socket);
     }
-
-    private byte[] SucceededFrame() =>
-        _isPresence ? ServerFrames.PresenceSubscriptionSucceeded(_channel, _roster.Members) : ServerFrames.SubscriptionSucceeded(_channel);
-
-    private void Deliver(ReadOnlyMemory<byte> frame, string? exceptSocketId)
-    {
-        foreach (var (socketId, subscriber) in _subscribers)
-        {
-            if (socketId != exceptSocketId) subscriber.Socket.TrySend(frame);
-        }
-    }
-
-    private void ReportCounts() =>
-        Context.Parent.Tell(new ChannelCounts(_subscribesHandled, _subscribers.Count, _isPresence ? _roster.Count : 0));
 }
+
+/// <summary>From the registry: add the socket and send its subscription reply (with the members on presence channels).</summary>
+internal sealed record JoinChannel(IPusherSocket Socket, string? UserId, IReadOnlyList<PresenceMember>? Members);
+
+/// <summary>From the registry: a user became a member of this presence channel somewhere in the cluster.</summary>
+internal sealed record AnnounceMemberAdded(PresenceMember Member);
+
+/// <summary>From the registry: a user's last connection left this presence channel, cluster-wide.</summary>
+internal sealed record AnnounceMemberRemoved(string UserId);

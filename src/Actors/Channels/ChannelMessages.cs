@@ -46,6 +46,3 @@ public sealed record GetChannelActorCount
 {
     public static GetChannelActorCount Instance { get; } = new();
 }
-
-/// <summary>A channel's counts after a change, with how many subscribes it has handled so far.</summary>
-internal sealed record ChannelCounts(long SubscribesHandled, int Subscriptions, int Users);

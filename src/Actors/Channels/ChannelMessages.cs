@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Sockets;
 using Broadcaster.Protocol.Http;
 using Broadcaster.Protocol.Presence;
@@ -33,13 +34,16 @@ public sealed record ChannelMembers(IReadOnlyList<PresenceMember> Members);
 /// <summary>Told to a connection whose subscription the channel refused (for example a full presence channel).</summary>
 public sealed record SubscriptionRefused(string Channel);
 
-/// <summary>Occupied channels of an app with their counts; answered with <see cref="ChannelList"/>.</summary>
-public sealed record GetChannels(string AppId);
+/// <summary>
+/// Occupied channels of an app on this node, with local subscription counts and cluster-wide user counts;
+/// answered with <see cref="ChannelList"/>. Asked of every node to build the cluster-wide answer.
+/// </summary>
+public sealed record GetChannels(string AppId) : IBusMessage;
 
-public sealed record ChannelList(IReadOnlyList<ChannelInfo> Channels);
+public sealed record ChannelList(IReadOnlyList<ChannelInfo> Channels) : IBusMessage;
 
 /// <summary>Counts of one channel; answered with <see cref="ChannelInfo"/> (zeros when unoccupied).</summary>
-public sealed record GetChannel(string AppId, string Channel);
+public sealed record GetChannel(string AppId, string Channel) : IBusMessage;
 
 /// <summary>How many channel actors are alive on this node; answered with an <see cref="int"/>.</summary>
 public sealed record GetChannelActorCount

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Presence;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Channels;
@@ -33,7 +34,7 @@ public sealed class ChannelRegistry : ReceiveActor
     private long _presenceSequence;
 
     /// <param name="self">This node's name in presence deltas (its cluster address).</param>
-    /// <param name="bus">Receives <see cref="PresenceDelta"/>s of local users; <see cref="ActorRefs.Nobody"/> on a lone node.</param>
+    /// <param name="bus">Receives <see cref="ToPeers"/> for other nodes: presence deltas of local users and client events; <see cref="ActorRefs.Nobody"/> without a cluster.</param>
     public ChannelRegistry(ProtocolLimits limits, string self, IActorRef bus)
     {
         _limits = limits;
@@ -43,8 +44,9 @@ public sealed class ChannelRegistry : ReceiveActor
         Receive<PresenceDelta>(OnRemoteDelta);
         Receive<PresenceSnapshot>(s => Announce(_presence.ApplySnapshot(s.Origin, s.Sequence,
             s.Entries.Select(e => (new PresenceKey(e.AppId, e.Channel), e.Member)))));
-        Receive<PresenceSnapshotRequest>(_ => Sender.Tell(new PresenceSnapshot(_presence.Self, _presenceSequence,
-            _presence.OwnEntries().Select(e => new PresenceSnapshotEntry(e.Key.AppId, e.Key.Channel, e.Member)).ToList())));
+        Receive<PresenceSnapshotRequest>(r => Sender.Tell(new SnapshotFor(r.RequestedBy, new PresenceSnapshot(_presence.Self, _presenceSequence,
+            _presence.OwnEntries().Select(e => new PresenceSnapshotEntry(e.Key.AppId, e.Key.Channel, e.Member)).ToList()))));
+        Receive<ChannelEvent>(e => _channels.GetValueOrDefault((e.AppId, e.Channel))?.Subscribers.Deliver(e.Frame, e.ExceptSocketId));
         Receive<OriginRemoved>(r => Announce(_presence.RemoveOrigin(r.Origin)));
         Receive<GetChannels>(q => Sender.Tell(new ChannelList(_channels
             .Where(c => c.Key.AppId == q.AppId)
@@ -77,6 +79,7 @@ public sealed class ChannelRegistry : ReceiveActor
                 break;
             case ClientPublish p when entry is not null && entry.Sockets.ContainsKey(p.SenderSocketId):
                 entry.Subscribers.Deliver(p.Frame, p.SenderSocketId);
+                _bus.Tell(new ToPeers(new ChannelEvent(envelope.AppId, envelope.Channel, p.Frame, p.SenderSocketId)));
                 break;
             case GetMembers:
                 Sender.Tell(new ChannelMembers(_presence.Members(new PresenceKey(envelope.AppId, envelope.Channel))));
@@ -121,7 +124,7 @@ public sealed class ChannelRegistry : ReceiveActor
         var (firstLocal, added) = _presence.LocalJoin(key, member);
         if (added) entry.Actor.Tell(new AnnounceMemberAdded(member));
         entry.Actor.Tell(new JoinChannel(s.Socket, member.UserId, _presence.Members(key)));
-        if (firstLocal) _bus.Tell(new PresenceDelta(_presence.Self, ++_presenceSequence, key.AppId, key.Channel, member, true));
+        if (firstLocal) _bus.Tell(new ToPeers(new PresenceDelta(_presence.Self, ++_presenceSequence, key.AppId, key.Channel, member, true)));
     }
 
     private void OnUnsubscribe(ChannelEnvelope envelope, Entry entry, string socketId)
@@ -134,7 +137,7 @@ public sealed class ChannelRegistry : ReceiveActor
             var (lastLocal, removed) = _presence.LocalLeave(key, userId);
             if (removed) entry.Actor.Tell(new AnnounceMemberRemoved(userId));
             if (lastLocal)
-                _bus.Tell(new PresenceDelta(_presence.Self, ++_presenceSequence, key.AppId, key.Channel, new PresenceMember(userId, "{}"), false));
+                _bus.Tell(new ToPeers(new PresenceDelta(_presence.Self, ++_presenceSequence, key.AppId, key.Channel, new PresenceMember(userId, "{}"), false)));
         }
         if (entry.Sockets.Count == 0) Drop(envelope, entry);
     }

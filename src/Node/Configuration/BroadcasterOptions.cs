@@ -19,6 +19,7 @@ public sealed record BroadcasterOptions
     /// <summary>True when no app was configured and the node made one up from PUSHER_APP_* or the built-in defaults.</summary>
     public bool UsesDefaultApp { get; init; }
     public bool Debug { get; init; }
+    public ClusterOptions Cluster { get; init; } = new();
 
     public ConnectionSettings ToConnectionSettings(Action<string>? debugLog) => new()
     {

@@ -3,11 +3,17 @@ namespace Broadcaster.Node.Configuration;
 /// <summary>Parsed command line: <c>serve [--host H] [--port P] [--config FILE] [--debug]</c>.</summary>
 public sealed record CommandLine(string Command, string? Host, int? Port, string? ConfigFile, bool Debug)
 {
+    public int? ClusterPort { get; init; }
+
+    /// <summary>Seeds given with <c>--seed host:port</c> (repeatable).</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         var command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
         string? host = null, config = null;
-        int? port = null;
+        int? port = null, clusterPort = null;
+        var seeds = new List<string>();
         var debug = false;
         for (var i = command == "serve" && (args.Count == 0 || args[0].StartsWith('-')) ? 0 : 1; i < args.Count; i++)
         {
@@ -15,12 +21,9 @@ public sealed record CommandLine(string Command, string? Host, int? Port, string
             switch (arg)
             {
                 case "--host": host = Value(args, ref i, arg); break;
-                case "--port":
-                    var text = Value(args, ref i, arg);
-                    port = int.TryParse(text, out var p) && p is >= 0 and <= 65535
-                        ? p
-                        : throw new SettingsException($"--port: '{text}' is not a port number (0-65535)");
-                    break;
+                case "--port": port = PortValue(args, ref i, arg); break;
+                case "--cluster-port": clusterPort = PortValue(args, ref i, arg); break;
+                case "--seed": seeds.Add(Value(args, ref i, arg)); break;
                 case "--config": config = Value(args, ref i, arg); break;
                 case "--debug": debug = true; break;
                 case "--help" or "-h": command = "help"; break;
@@ -28,7 +31,15 @@ public sealed record CommandLine(string Command, string? Host, int? Port, string
                 default: throw new SettingsException($"Unknown option '{arg}'. Run with --help for the list of options.");
             }
         }
-        return new CommandLine(command, host, port, config, debug);
+        return new CommandLine(command, host, port, config, debug) { ClusterPort = clusterPort, Seeds = seeds };
+    }
+
+    private static int PortValue(IReadOnlyList<string> args, ref int i, string name)
+    {
+        var text = Value(args, ref i, name);
+        return int.TryParse(text, out var p) && p is >= 0 and <= 65535
+            ? p
+            : throw new SettingsException($"{name}: '{text}' is not a port number (0-65535)");
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i, string name) =>
@@ -39,6 +50,7 @@ public sealed record CommandLine(string Command, string? Host, int? Port, string
 
         Usage:
           broadcaster serve [--host HOST] [--port PORT] [--config FILE] [--debug]
+                            [--cluster-port PORT] [--seed HOST:PORT ...]
           broadcaster --help | --version
 
         Options:
@@ -46,9 +58,12 @@ public sealed record CommandLine(string Command, string? Host, int? Port, string
           --port PORT      Port for WebSockets and the HTTP API (default 6001; env BROADCASTER_PORT).
           --config FILE    HOCON file merged over the built-in defaults (hocon/broadcaster.conf).
           --debug          Log every connection, subscription, client event and API event.
+          --cluster-port P Port for cluster traffic between nodes (env BROADCASTER_CLUSTER_PORT).
+          --seed HOST:PORT A seed node of the cluster; repeatable (env BROADCASTER_SEEDS=h:p,h:p).
 
         Environment:
           PUSHER_APP_ID, PUSHER_APP_KEY, PUSHER_APP_SECRET   the default app (as in a Laravel .env)
           BROADCASTER_HOST, BROADCASTER_PORT, BROADCASTER_PATH_PREFIX, BROADCASTER_DEBUG
+          BROADCASTER_CLUSTER_PORT, BROADCASTER_SEEDS, BROADCASTER_CLUSTER_HOSTNAME, BROADCASTER_PUBLIC_HOSTNAME
         """;
 }

@@ -23,6 +23,7 @@ public static class OptionsLoader
         ["id", "key", "secret", "name", "enabled", "max-connections", "enable-client-messages",
          "enable-user-authentication", "allowed-origins"];
     private static readonly string[] TopKeys = ["server", "limits", "apps", "cluster"];
+    private static readonly string[] ClusterKeys = ["hostname", "public-hostname", "port", "seeds", "failure-timeout", "down-after"];
 
     public static Config Defaults() => ConfigurationFactory.ParseString(ReadEmbedded("hocon/broadcaster.conf"));
 
@@ -57,12 +58,11 @@ public static class OptionsLoader
         CheckKeys(config, "broadcaster", TopKeys);
         CheckKeys(config, "broadcaster.server", ServerKeys);
         CheckKeys(config, "broadcaster.limits", LimitKeys);
+        CheckKeys(config, "broadcaster.cluster", ClusterKeys);
         string? Env(string name) => environment[name] as string is { Length: > 0 } v ? v : null;
 
         var host = cli.Host ?? Env("BROADCASTER_HOST") ?? config.GetString("broadcaster.server.host");
-        var port = cli.Port ?? (Env("BROADCASTER_PORT") is { } p
-            ? int.TryParse(p, out var envPort) && envPort is >= 0 and <= 65535 ? envPort : throw new SettingsException($"BROADCASTER_PORT: '{p}' is not a port number")
-            : Int(config, "broadcaster.server.port", 0, 65535));
+        var port = cli.Port ?? EnvPort(Env("BROADCASTER_PORT"), "BROADCASTER_PORT") ?? Int(config, "broadcaster.server.port", 0, 65535);
         var prefix = NormalizePrefix(Env("BROADCASTER_PATH_PREFIX") ?? config.GetString("broadcaster.server.path-prefix") ?? "");
         var debug = cli.Debug || Env("BROADCASTER_DEBUG") is "1" or "true";
         var limits = new ProtocolLimits
@@ -94,8 +94,37 @@ public static class OptionsLoader
             Apps = apps,
             UsesDefaultApp = usesDefault,
             Debug = debug,
+            Cluster = LoadCluster(config, cli, Env),
         };
     }
+
+    private static ClusterOptions LoadCluster(Config config, CommandLine cli, Func<string, string?> env)
+    {
+        IEnumerable<string> seeds = cli.Seeds.Count > 0 ? cli.Seeds
+            : env("BROADCASTER_SEEDS") is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : config.GetStringList("broadcaster.cluster.seeds") ?? [];
+        foreach (var seed in seeds)
+        {
+            var colon = seed.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(seed[(colon + 1)..], out var seedPort) || seedPort is < 1 or > 65535)
+                throw new SettingsException($"broadcaster.cluster.seeds: '{seed}' is not host:port");
+        }
+        var hostname = env("BROADCASTER_CLUSTER_HOSTNAME") ?? config.GetString("broadcaster.cluster.hostname");
+        return new ClusterOptions
+        {
+            Hostname = hostname,
+            PublicHostname = env("BROADCASTER_PUBLIC_HOSTNAME") ?? config.GetString("broadcaster.cluster.public-hostname") ?? "",
+            Port = cli.ClusterPort ?? EnvPort(env("BROADCASTER_CLUSTER_PORT"), "BROADCASTER_CLUSTER_PORT") ?? Int(config, "broadcaster.cluster.port", 0, 65535),
+            Seeds = seeds.ToList(),
+            FailureTimeout = Duration(config, "broadcaster.cluster.failure-timeout", TimeSpan.FromMilliseconds(500)),
+            DownAfter = Duration(config, "broadcaster.cluster.down-after", TimeSpan.FromMilliseconds(500)),
+        };
+    }
+
+    private static int? EnvPort(string? value, string name) =>
+        value is null ? null
+        : int.TryParse(value, out var port) && port is >= 0 and <= 65535 ? port
+        : throw new SettingsException($"{name}: '{value}' is not a port number");
 
     private static string NormalizePrefix(string prefix)
     {

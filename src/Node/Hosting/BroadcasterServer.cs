@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.HttpApi;
@@ -61,19 +62,21 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Host.ConfigureHostOptions(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => CreateActors(options, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => CreateActors(options, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<AppConnectionCounter>()));
         builder.Services.AddSingleton(new AppDirectory(options.Apps));
         builder.Services.AddSingleton<AppConnectionCounter>();
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<PusherWebSocketEndpoint>();
         builder.Services.AddSingleton<HttpApiEndpoint>();
         builder.Services.AddSingleton<HttpApiHandlers>();
+        builder.Services.AddSingleton<ClusterQueries>();
 
         var web = builder.Build();
         var actors = web.Services.GetRequiredService<NodeActors>();
         Map(web, options);
         var tracker = web.Services.GetRequiredService<ConnectionTracker>();
-        web.Lifetime.ApplicationStopping.Register(() => tracker.CloseAllAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult());
+        // SIGTERM: clients get 4200 and reconnect elsewhere while Kestrel drains; the node leaves the cluster after.
+        web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors).GetAwaiter().GetResult());
         var server = new BroadcasterServer(web, actors, options);
         try
         {
@@ -87,14 +90,21 @@ public sealed class BroadcasterServer : IAsyncDisposable
         return server;
     }
 
-    private static NodeActors CreateActors(BroadcasterOptions options, ILoggerFactory loggers)
+    private static NodeActors CreateActors(BroadcasterOptions options, ILoggerFactory loggers, AppConnectionCounter counter)
     {
-        var system = ActorSystem.Create("broadcaster", ConfigurationFactory.ParseString(OptionsLoader.ReadEmbedded("hocon/akka.conf")));
+        var system = ActorSystem.Create(AkkaConfig.SystemName, AkkaConfig.Build(options.Cluster));
         var debug = loggers.CreateLogger("Broadcaster.Debug");
         var settings = options.ToConnectionSettings(line => debug.LogInformation("{Line}", line));
-        var channels = system.ActorOf(ChannelRegistry.Props(options.Limits), "channels");
+        var bus = system.ActorOf(NodeBus.Props(options.Limits, counter), "bus");
+        var channels = bus.Ask<IActorRef>(GetRegistry.Instance, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
         var connections = system.ActorOf(ConnectionSupervisor.Props(channels, settings), "connections");
-        return new NodeActors(system, connections, channels);
+        // Without seeds the node forms a cluster of one, so a single node needs no cluster settings at all.
+        if (options.Cluster.Seeds.Count == 0)
+        {
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            cluster.Join(cluster.SelfAddress);
+        }
+        return new NodeActors(system, connections, channels, bus);
     }
 
     private static void Map(WebApplication web, BroadcasterOptions options)
@@ -104,6 +114,13 @@ public sealed class BroadcasterServer : IAsyncDisposable
         root.Map("/app/{key}", (HttpContext c, string key, PusherWebSocketEndpoint e) => e.HandleAsync(c, key));
         root.Map("/apps/{appId}/{**rest}", (HttpContext c, string appId, string? rest, HttpApiEndpoint e) => e.HandleAsync(c, appId, rest ?? ""));
         root.MapGet("/up", () => Results.Json(new { status = "up" }));
+        root.MapGet("/ready", async (NodeActors actors, ConnectionTracker tracker) =>
+        {
+            var status = await actors.Bus.Ask<BusStatus>(GetBusStatus.Instance, TimeSpan.FromSeconds(5));
+            var ready = status.Ready && !tracker.ShuttingDown;
+            return Results.Json(new { ready, node = status.NodeId, peers = status.Peers, waiting = status.Waiting, shuttingDown = tracker.ShuttingDown },
+                statusCode: ready ? 200 : 503);
+        });
         web.MapFallback((HttpContext c) => Results.Json(new { error = $"Not found: {c.Request.Path}" }, statusCode: 404));
     }
 
@@ -119,6 +136,28 @@ public sealed class BroadcasterServer : IAsyncDisposable
         catch (Exception e)
         {
             throw new SettingsException($"broadcaster.server.host: cannot resolve '{host}': {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Closes every socket with 4200, then waits until their actors have left their channels and the resulting
+    /// presence changes have gone out to the other nodes, so members of this node leave everywhere.
+    /// </summary>
+    private static async Task DrainAsync(ConnectionTracker tracker, NodeActors actors)
+    {
+        await tracker.CloseAllAsync(TimeSpan.FromSeconds(5));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        try
+        {
+            while (DateTime.UtcNow < deadline && await actors.Connections.Ask<int>(GetConnectionActorCount.Instance, TimeSpan.FromSeconds(2)) > 0)
+                await Task.Delay(20);
+            // Each ask queues behind what is already in the mailbox: once answered, the earlier messages were handled.
+            await actors.Channels.Ask<int>(GetChannelActorCount.Instance, TimeSpan.FromSeconds(2));
+            await actors.Bus.Ask<BusStatus>(GetBusStatus.Instance, TimeSpan.FromSeconds(2));
+        }
+        catch (AskTimeoutException)
+        {
+            // Shutting down regardless; the other nodes drop this node's members when it leaves.
         }
     }
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Cluster;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
 using Broadcaster.Protocol.Apps;
@@ -10,7 +11,7 @@ using Broadcaster.Protocol.Http;
 namespace Broadcaster.Node.HttpApi;
 
 /// <summary>The HTTP API actions (PROTOCOL.md 6.3-6.7) on an authenticated request.</summary>
-public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actors, ILogger<HttpApiHandlers> logger)
+public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actors, ClusterQueries queries, ILogger<HttpApiHandlers> logger)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
@@ -44,13 +45,13 @@ public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actor
         return ApiResponses.BatchInfo(items);
     }
 
-    /// <summary>Each channel's frame is serialized once here; every subscriber receives those same bytes.</summary>
+    /// <summary>Each channel's frame is serialized once here; every subscriber on every node receives those same bytes.</summary>
     private void Publish(PusherApp app, TriggerRequest request)
     {
         foreach (var channel in request.Channels)
         {
             var frame = ServerFrames.ChannelEvent(request.Name, channel, request.Data);
-            actors.Channels.Tell(new ChannelEnvelope(app.Id, channel, new Publish(frame, request.SocketId)));
+            actors.Bus.Tell(new PublishEvent(new ChannelEvent(app.Id, channel, frame, request.SocketId)));
         }
         if (options.Debug)
             logger.LogInformation("[{App}] api event {Event} on {Channels}{Except}", app.Id, request.Name,
@@ -63,8 +64,8 @@ public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actor
         var info = TriggerRequest.ParseInfo(query["info"].ToString());
         if (info.Contains("user_count") && !prefix.StartsWith("presence-", StringComparison.Ordinal))
             throw new ApiError(400, "Request must be limited to presence channels in order to fetch user_count");
-        var list = await actors.Channels.Ask<ChannelList>(new GetChannels(app.Id), AskTimeout);
-        return ApiResponses.ChannelList(list.Channels.Where(c => c.Name.StartsWith(prefix, StringComparison.Ordinal)), info);
+        var channels = await queries.ChannelsAsync(app.Id);
+        return ApiResponses.ChannelList(channels.Where(c => c.Name.StartsWith(prefix, StringComparison.Ordinal)), info);
     }
 
     private async Task<byte[]> ChannelAsync(PusherApp app, string channel, IQueryCollection query)
@@ -83,8 +84,7 @@ public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actor
         return ApiResponses.Users(members.Members.Select(m => m.UserId));
     }
 
-    private Task<ChannelInfo> Info(PusherApp app, string channel) =>
-        actors.Channels.Ask<ChannelInfo>(new GetChannel(app.Id, channel), AskTimeout);
+    private Task<ChannelInfo> Info(PusherApp app, string channel) => queries.ChannelAsync(app.Id, channel);
 
     private string ValidChannel(string channel)
     {

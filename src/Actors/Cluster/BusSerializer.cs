@@ -1,0 +1,139 @@
+using Akka.Actor;
+using Akka.Serialization;
+using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Presence;
+using Broadcaster.Protocol.Http;
+using Broadcaster.Protocol.Presence;
+
+namespace Broadcaster.Actors.Cluster;
+
+/// <summary>
+/// The one serializer for everything nodes send each other: a compact binary form per message, frame bytes
+/// carried as they are. An unknown type or manifest is an error, never a silent fallback.
+/// </summary>
+public sealed class BusSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 4711;
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => o switch
+    {
+        ChannelEvent => "E",
+        PresenceDelta => "D",
+        BusHello => "H",
+        BusWelcome => "W",
+        PeerConnectionCounts => "C",
+        PresenceSnapshotRequest => "SQ",
+        PresenceSnapshot => "S",
+        GetChannels => "LQ",
+        ChannelList => "L",
+        GetChannel => "IQ",
+        ChannelInfo => "I",
+        _ => throw new ArgumentException($"{o.GetType()} is not a bus message"),
+    };
+
+    public override byte[] ToBinary(object o)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            switch (o)
+            {
+                case ChannelEvent e:
+                    w.Write(e.AppId); w.Write(e.Channel); WriteOptional(w, e.ExceptSocketId);
+                    w.Write(e.Frame.Length); w.Write(e.Frame.Span);
+                    break;
+                case PresenceDelta d:
+                    w.Write(d.Origin); w.Write(d.Sequence); w.Write(d.AppId); w.Write(d.Channel); WriteMember(w, d.Member); w.Write(d.Joined);
+                    break;
+                case BusHello h: w.Write(h.NodeId); break;
+                case BusWelcome h: w.Write(h.NodeId); break;
+                case PeerConnectionCounts c:
+                    w.Write(c.Origin); w.Write(c.Counts.Count);
+                    foreach (var (app, n) in c.Counts) { w.Write(app); w.Write(n); }
+                    break;
+                case PresenceSnapshotRequest r: w.Write(r.RequestedBy); break;
+                case PresenceSnapshot s:
+                    w.Write(s.Origin); w.Write(s.Sequence); w.Write(s.Entries.Count);
+                    foreach (var e in s.Entries) { w.Write(e.AppId); w.Write(e.Channel); WriteMember(w, e.Member); }
+                    break;
+                case GetChannels q: w.Write(q.AppId); break;
+                case ChannelList l:
+                    w.Write(l.Channels.Count);
+                    foreach (var c in l.Channels) WriteInfo(w, c);
+                    break;
+                case GetChannel q: w.Write(q.AppId); w.Write(q.Channel); break;
+                case ChannelInfo i: WriteInfo(w, i); break;
+                default: throw new ArgumentException($"{o.GetType()} is not a bus message");
+            }
+        }
+        return stream.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes));
+        return manifest switch
+        {
+            "E" => ReadEvent(r),
+            "D" => new PresenceDelta(r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadMember(r), r.ReadBoolean()),
+            "H" => new BusHello(r.ReadString()),
+            "W" => new BusWelcome(r.ReadString()),
+            "C" => new PeerConnectionCounts(r.ReadString(), ReadCounts(r)),
+            "SQ" => new PresenceSnapshotRequest(r.ReadString()),
+            "S" => new PresenceSnapshot(r.ReadString(), r.ReadInt64(), ReadList(r, () => new PresenceSnapshotEntry(r.ReadString(), r.ReadString(), ReadMember(r)))),
+            "LQ" => new GetChannels(r.ReadString()),
+            "L" => new ChannelList(ReadList(r, () => ReadInfo(r))),
+            "IQ" => new GetChannel(r.ReadString(), r.ReadString()),
+            "I" => ReadInfo(r),
+            _ => throw new ArgumentException($"Unknown bus message manifest '{manifest}'"),
+        };
+    }
+
+    private static void WriteOptional(BinaryWriter w, string? value)
+    {
+        w.Write(value is not null);
+        if (value is not null) w.Write(value);
+    }
+
+    private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static ChannelEvent ReadEvent(BinaryReader r)
+    {
+        var appId = r.ReadString();
+        var channel = r.ReadString();
+        var except = ReadOptional(r);
+        var frame = r.ReadBytes(r.ReadInt32());
+        return new ChannelEvent(appId, channel, frame, except);
+    }
+
+    private static void WriteMember(BinaryWriter w, PresenceMember m)
+    {
+        w.Write(m.UserId);
+        w.Write(m.UserInfoJson);
+    }
+
+    private static PresenceMember ReadMember(BinaryReader r) => new(r.ReadString(), r.ReadString());
+
+    private static void WriteInfo(BinaryWriter w, ChannelInfo i)
+    {
+        w.Write(i.Name); w.Write(i.SubscriptionCount); w.Write(i.UserCount);
+    }
+
+    private static ChannelInfo ReadInfo(BinaryReader r) => new(r.ReadString(), r.ReadInt32(), r.ReadInt32());
+
+    private static Dictionary<string, int> ReadCounts(BinaryReader r)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var n = r.ReadInt32(); n > 0; n--) counts[r.ReadString()] = r.ReadInt32();
+        return counts;
+    }
+
+    private static List<T> ReadList<T>(BinaryReader r, Func<T> read)
+    {
+        var list = new List<T>();
+        for (var n = r.ReadInt32(); n > 0; n--) list.Add(read());
+        return list;
+    }
+}

@@ -1,0 +1,159 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Broadcaster.Actors.Apps;
+using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Presence;
+using Broadcaster.Protocol.Apps;
+
+namespace Broadcaster.Actors.Cluster;
+
+/// <summary>
+/// The node's link to every other node. Each node's bus greets the bus of every node it sees come Up and
+/// sends it, point to point, every event, client event and presence delta from then on (remoting keeps them in
+/// order per pair of nodes). There is no topic to subscribe, so nothing is published into a subscription that
+/// has not spread yet: once a peer has welcomed this node it receives everything. The node is ready once every
+/// reachable Up peer has welcomed it and sent its presence snapshot.
+/// </summary>
+public sealed class NodeBus : ReceiveActor, IWithTimers
+{
+    private sealed class Peer(IActorRef bus, string nodeId)
+    {
+        public IActorRef Bus { get; set; } = bus;
+        public string NodeId { get; set; } = nodeId;
+        public bool Welcomed { get; set; }
+        public bool HasSnapshot { get; set; }
+    }
+
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly AppConnectionCounter _counter;
+    private readonly IActorRef _registry;
+    private readonly Dictionary<Address, Peer> _peers = new();
+    private readonly HashSet<Address> _up = [];
+    private readonly HashSet<Address> _unreachable = [];
+    private readonly string _nodeId;
+    private bool _selfUp;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public NodeBus(ProtocolLimits limits, AppConnectionCounter counter)
+    {
+        _counter = counter;
+        _nodeId = NodeIdOf(_cluster.SelfUniqueAddress);
+        _registry = Context.ActorOf(ChannelRegistry.Props(limits, _nodeId, Self), "channels");
+
+        Receive<ClusterEvent.MemberUp>(m => OnUp(m.Member));
+        Receive<ClusterEvent.MemberRemoved>(m => OnRemoved(m.Member));
+        Receive<ClusterEvent.UnreachableMember>(m => _unreachable.Add(m.Member.Address));
+        Receive<ClusterEvent.ReachableMember>(m => _unreachable.Remove(m.Member.Address));
+        Receive<ClusterEvent.IMemberEvent>(_ => { });
+
+        Receive<BusHello>(h =>
+        {
+            Remember(Sender, h.NodeId);
+            Sender.Tell(new BusWelcome(_nodeId));
+        });
+        Receive<BusWelcome>(w =>
+        {
+            Remember(Sender, w.NodeId).Welcomed = true;
+            // Deltas this peer sends from now on come after the snapshot's state, in order.
+            Sender.Tell(new PresenceSnapshotRequest(_nodeId));
+        });
+        Receive<PresenceSnapshotRequest>(r => _registry.Tell(r));
+        Receive<SnapshotFor>(s => PeerById(s.RequestedBy)?.Bus.Tell(s.Snapshot));
+        Receive<PresenceSnapshot>(s =>
+        {
+            if (PeerById(s.Origin) is { } peer) peer.HasSnapshot = true;
+            _registry.Tell(s);
+        });
+        Receive<PresenceDelta>(d => _registry.Tell(d));
+        Receive<ChannelEvent>(e => _registry.Tell(e));
+        Receive<PublishEvent>(p =>
+        {
+            _registry.Tell(p.Event);
+            ToAllPeers(p.Event);
+        });
+        Receive<ToPeers>(t => ToAllPeers(t.Message));
+        Receive<PeerConnectionCounts>(c => _counter.SetRemote(c.Origin, c.Counts));
+        Receive<SendConnectionCounts>(_ => ToAllPeers(new PeerConnectionCounts(_nodeId, _counter.LocalCounts())));
+        Receive<GetChannels>(q => _registry.Forward(q));
+        Receive<GetChannel>(q => _registry.Forward(q));
+        Receive<GetPeerBuses>(_ => Sender.Tell(new PeerBuses(_peers.Values.Where(p => p.Welcomed).Select(p => p.Bus).ToList())));
+        Receive<GetBusStatus>(_ => Sender.Tell(Status()));
+        Receive<GetRegistry>(_ => Sender.Tell(_registry));
+    }
+
+    public static Props Props(ProtocolLimits limits, AppConnectionCounter counter) =>
+        Akka.Actor.Props.Create(() => new NodeBus(limits, counter));
+
+    public static string NodeIdOf(UniqueAddress address) => $"{address.Address}#{address.Uid}";
+
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        Timers.StartPeriodicTimer("counts", SendConnectionCounts.Instance, TimeSpan.FromSeconds(1));
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void OnUp(Member member)
+    {
+        if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress))
+        {
+            _selfUp = true;
+            return;
+        }
+        _up.Add(member.Address);
+        Context.ActorSelection(new RootActorPath(member.Address) / Self.Path.Elements).Tell(new BusHello(_nodeId));
+    }
+
+    private void OnRemoved(Member member)
+    {
+        _up.Remove(member.Address);
+        _unreachable.Remove(member.Address);
+        var origin = NodeIdOf(member.UniqueAddress);
+        if (_peers.TryGetValue(member.Address, out var peer) && peer.NodeId == origin) _peers.Remove(member.Address);
+        _counter.RemoveRemote(origin);
+        _registry.Tell(new OriginRemoved(origin));
+    }
+
+    private Peer Remember(IActorRef bus, string nodeId)
+    {
+        var address = bus.Path.Address;
+        if (!_peers.TryGetValue(address, out var peer) || peer.NodeId != nodeId)
+        {
+            // A new incarnation on the same address replaces the old one; the old one's members go with it.
+            if (peer is not null) _registry.Tell(new OriginRemoved(peer.NodeId));
+            _peers[address] = peer = new Peer(bus, nodeId);
+        }
+        peer.Bus = bus;
+        return peer;
+    }
+
+    private Peer? PeerById(string nodeId) => _peers.Values.FirstOrDefault(p => p.NodeId == nodeId);
+
+    private void ToAllPeers(IBusMessage message)
+    {
+        foreach (var peer in _peers.Values) peer.Bus.Tell(message);
+    }
+
+    private BusStatus Status()
+    {
+        var waiting = _up.Where(a => !_unreachable.Contains(a))
+            .Where(a => !_peers.TryGetValue(a, out var p) || !p.Welcomed || !p.HasSnapshot)
+            .Select(a => a.ToString()).ToList();
+        if (!_selfUp) waiting.Insert(0, "self (not Up yet)");
+        return new BusStatus(waiting.Count == 0, _nodeId, _peers.Count, waiting);
+    }
+
+    private sealed record SendConnectionCounts
+    {
+        public static SendConnectionCounts Instance { get; } = new();
+    }
+}
+
+/// <summary>Asks the bus for the node's <see cref="ChannelRegistry"/>; answered with its IActorRef.</summary>
+public sealed record GetRegistry
+{
+    public static GetRegistry Instance { get; } = new();
+}

@@ -1,0 +1,14 @@
+namespace Broadcaster.Node.Configuration;
+
+/// <summary>How the node joins the cluster (<c>broadcaster.cluster</c>).</summary>
+public sealed record ClusterOptions
+{
+    public string Hostname { get; init; } = "127.0.0.1";
+    /// <summary>What other nodes dial; defaults to <see cref="Hostname"/>.</summary>
+    public string PublicHostname { get; init; } = "";
+    public int Port { get; init; }
+    /// <summary>"host:port" of seed nodes; none: this node forms a cluster of one.</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+    public TimeSpan FailureTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan DownAfter { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Akka.Configuration;
+using Broadcaster.Actors.Cluster;
+using Broadcaster.Node.Configuration;
+
+namespace Broadcaster.Node.Hosting;
+
+/// <summary>Turns the node's options into Akka's HOCON, in this one place, over <c>hocon/akka.conf</c>.</summary>
+public static class AkkaConfig
+{
+    public const string SystemName = "broadcaster";
+
+    public static Config Build(ClusterOptions cluster)
+    {
+        var seeds = string.Join(", ", cluster.Seeds.Select(s => Quote($"akka.tcp://{SystemName}@{s}")));
+        var publicHost = cluster.PublicHostname.Length > 0 ? cluster.PublicHostname : cluster.Hostname;
+        var bus = $"{typeof(BusSerializer).FullName}, {typeof(BusSerializer).Assembly.GetName().Name}";
+        var text = $$"""
+            akka.actor {
+              serializers.broadcaster = {{Quote(bus)}}
+              serialization-bindings {
+                {{Quote($"{typeof(IBusMessage).FullName}, {typeof(IBusMessage).Assembly.GetName().Name}")}} = broadcaster
+                {{Quote($"{typeof(Protocol.Http.ChannelInfo).FullName}, {typeof(Protocol.Http.ChannelInfo).Assembly.GetName().Name}")}} = broadcaster
+              }
+              serialization-identifiers { {{Quote(bus)}} = {{BusSerializer.Id}} }
+            }
+            akka.remote.dot-netty.tcp {
+              hostname = {{Quote(cluster.Hostname)}}
+              public-hostname = {{Quote(publicHost)}}
+              port = {{cluster.Port}}
+            }
+            akka.cluster {
+              seed-nodes = [{{seeds}}]
+              failure-detector.acceptable-heartbeat-pause = {{Seconds(cluster.FailureTimeout)}}
+              split-brain-resolver.stable-after = {{Seconds(cluster.DownAfter)}}
+            }
+            """;
+        return ConfigurationFactory.ParseString(text)
+            .WithFallback(ConfigurationFactory.ParseString(OptionsLoader.ReadEmbedded("hocon/akka.conf")));
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+}

@@ -21,12 +21,19 @@ public static class Program
                 case "version":
                     Console.WriteLine(Version);
                     return 0;
-                case "serve":
+                case "serve" or "check":
                     break;
+                case "probe":
+                    return await ProbeAsync(cli);
                 default:
                     throw new SettingsException($"Unknown command '{cli.Command}'. Run with --help for the list of commands.");
             }
             options = OptionsLoader.Load(cli, Environment.GetEnvironmentVariables());
+            if (cli.Command == "check")
+            {
+                Console.WriteLine(OptionsSummary.Describe(options));
+                return 0;
+            }
         }
         catch (SettingsException e)
         {
@@ -53,6 +60,24 @@ public static class Program
         await server.WaitForShutdownAsync();
         await server.StopAsync();
         return 0;
+    }
+
+    /// <summary>Exit 0 when the node at --host/--port is ready: for Docker healthchecks and scripts, which have no curl.</summary>
+    private static async Task<int> ProbeAsync(CommandLine cli)
+    {
+        var host = cli.Host is null or "0.0.0.0" ? "127.0.0.1" : cli.Host;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            using var response = await http.GetAsync($"http://{host}:{cli.Port ?? 6001}/ready");
+            Console.WriteLine(await response.Content.ReadAsStringAsync());
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Console.Error.WriteLine($"broadcaster: probe failed: {e.Message}");
+            return 1;
+        }
     }
 
     public static string Version =>

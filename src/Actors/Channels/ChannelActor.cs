@@ -30,13 +30,10 @@ public sealed class ChannelActor : ReceiveActor
         Receive<AnnounceMemberAdded>(a =>
         {
             // Never to the user's own sockets: a subscriber learns about itself from subscription_succeeded.
-            var frame = ServerFrames.MemberAdded(_channel, a.Member);
-            foreach (var (socketId, socket) in _subscribers.Current)
-            {
-                if (_userOfSocket.GetValueOrDefault(socketId) != a.Member.UserId) socket.TrySend(frame);
-            }
+            _subscribers.Deliver(ServerFrames.MemberAdded(_channel, a.Member),
+                socketId => _userOfSocket.GetValueOrDefault(socketId) != a.Member.UserId);
         });
-        Receive<AnnounceMemberRemoved>(r => _subscribers.Deliver(ServerFrames.MemberRemoved(_channel, r.UserId), null));
+        Receive<AnnounceMemberRemoved>(r => _subscribers.Deliver(ServerFrames.MemberRemoved(_channel, r.UserId), exceptSocketId: null));
     }
 
     public static Props Props(string channel, ChannelSubscribers subscribers) =>
@@ -45,11 +42,10 @@ public sealed class ChannelActor : ReceiveActor
     private void OnJoin(JoinChannel join)
     {
         var socket = join.Socket;
-        socket.TrySend(join.Members is { } members
+        if (join.UserId is { } userId) _userOfSocket[socket.SocketId] = userId;
+        _subscribers.Add(socket, join.Members is { } members
             ? ServerFrames.PresenceSubscriptionSucceeded(_channel, members)
             : ServerFrames.SubscriptionSucceeded(_channel));
-        if (join.UserId is { } userId) _userOfSocket[socket.SocketId] = userId;
-        _subscribers.Add(socket);
     }
 }
 

@@ -130,6 +130,8 @@ public sealed class ChannelRegistry : ReceiveActor
     private void OnUnsubscribe(ChannelEnvelope envelope, Entry entry, string socketId)
     {
         if (!entry.Sockets.Remove(socketId, out var userId)) return;
+        // Removed here, not only by the channel actor, so no event accepted after the unsubscribe reaches the socket.
+        entry.Subscribers.Remove(socketId);
         entry.Actor.Tell(new Unsubscribe(socketId));
         if (userId is not null)
         {

@@ -1,9 +1,13 @@
 namespace Broadcaster.Actors.Connections;
 
-/// <summary>Token bucket that refills continuously: <c>rate</c> client events per second, bursts up to <c>rate</c>.</summary>
+/// <summary>
+/// Token bucket that refills continuously: <c>rate</c> client events per second, bursts up to <c>rate</c>
+/// (at least one, so a rate below one per second still lets an event through now and then).
+/// </summary>
 public sealed class ClientEventRateLimiter
 {
     private readonly double _rate;
+    private readonly double _capacity;
     private readonly Func<long> _clockMs;
     private double _tokens;
     private long _last;
@@ -11,8 +15,9 @@ public sealed class ClientEventRateLimiter
     public ClientEventRateLimiter(double ratePerSecond, Func<long> clockMs)
     {
         _rate = ratePerSecond;
+        _capacity = Math.Max(1.0, ratePerSecond);
         _clockMs = clockMs;
-        _tokens = ratePerSecond;
+        _tokens = _capacity;
         _last = clockMs();
     }
 
@@ -20,7 +25,7 @@ public sealed class ClientEventRateLimiter
     {
         if (_rate <= 0) return true;
         var now = _clockMs();
-        _tokens = Math.Min(_rate, _tokens + (now - _last) * _rate / 1000.0);
+        _tokens = Math.Min(_capacity, _tokens + (now - _last) * _rate / 1000.0);
         _last = now;
         if (_tokens < 1) return false;
         _tokens -= 1;

@@ -23,7 +23,6 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     /// <summary>Subscribed channels with their type and, on presence channels, the user id this socket joined as.</summary>
     private readonly Dictionary<string, (ChannelType Type, string? UserId)> _subscriptions = new(StringComparer.Ordinal);
     private readonly ClientEventRateLimiter _rateLimiter;
-    private readonly long _openedAt = Environment.TickCount64;
     private long _lastActivity = Environment.TickCount64;
     private long? _pingSentAt;
     private UserData? _user;
@@ -39,8 +38,18 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _settings = settings;
         _rateLimiter = new ClientEventRateLimiter(settings.Limits.ClientEventsPerSecond, () => Environment.TickCount64);
         Receive<ClientFrameReceived>(OnFrame);
-        Receive<SubscriptionRefused>(r => _subscriptions.Remove(r.Channel));
+        Receive<SubscriptionRefused>(r =>
+        {
+            _subscriptions.Remove(r.Channel);
+            _authorized = _user is not null || _subscriptions.Values.Any(s => s.Type != ChannelType.Public);
+        });
         Receive<LivenessTick>(_ => CheckLiveness());
+        Receive<AuthorizationDeadline>(_ =>
+        {
+            if (_authorized) return;
+            _socket.TrySend(ServerFrames.Error(4009, "Connection not authorized within timeout"));
+            CloseSocket(4009, "Connection not authorized within timeout");
+        });
         Receive<SocketClosed>(_ => Context.Stop(Self));
     }
 
@@ -55,6 +64,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(
             Math.Min(_settings.ActivityTimeout.TotalMilliseconds, _settings.PongTimeout.TotalMilliseconds) / 2, 250, 15_000));
         Timers.StartPeriodicTimer("liveness", LivenessTick.Instance, tick);
+        if (_app.EnableUserAuthentication)
+            Timers.StartSingleTimer("authorization", AuthorizationDeadline.Instance, _settings.UserAuthenticationTimeout);
         Debug($"connected to app {_app.Id}");
     }
 
@@ -120,7 +131,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             }
             if (type == ChannelType.Presence)
             {
-                if (channelData is null) member = _user!.AsMember();
+                if (channelData is null && _user is not null) member = _user.AsMember();
                 else if (!ChannelData.TryParse(channelData, _settings.Limits, out member, out var error))
                 {
                     Refuse(channel!, "AuthError", error, 400);
@@ -160,7 +171,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         if (!ok)
         {
             _socket.TrySend(ServerFrames.Error(4009, "Connection not authorized."));
-            _socket.Close(4009, "Connection not authorized.");
+            CloseSocket(4009, "Connection not authorized.");
             Debug("sign-in refused");
             return;
         }
@@ -206,17 +217,11 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private void CheckLiveness()
     {
         var now = Environment.TickCount64;
-        if (_app.EnableUserAuthentication && !_authorized && now - _openedAt >= _settings.UserAuthenticationTimeout.TotalMilliseconds)
-        {
-            _socket.TrySend(ServerFrames.Error(4009, "Connection not authorized within timeout"));
-            _socket.Close(4009, "Connection not authorized within timeout");
-            return;
-        }
         if (_pingSentAt is { } sent)
         {
             if (now - sent < _settings.PongTimeout.TotalMilliseconds) return;
             _socket.TrySend(ServerFrames.Error(4201, "Pong reply not received"));
-            _socket.Close(4201, "Pong reply not received");
+            CloseSocket(4201, "Pong reply not received");
             Debug("closed: no pong");
             return;
         }
@@ -225,6 +230,13 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             _pingSentAt = now;
             _socket.TrySend(ServerFrames.Ping);
         }
+    }
+
+    /// <summary>Closes the socket and stops checking it; the actor itself stops when the read loop reports the close.</summary>
+    private void CloseSocket(int code, string reason)
+    {
+        _socket.Close(code, reason);
+        Timers.CancelAll();
     }
 
     private void Debug(string what) => _settings.DebugLog?.Invoke($"[{_app.Id}] {SocketId} {what}");

@@ -30,3 +30,8 @@ internal sealed record LivenessTick
 {
     public static LivenessTick Instance { get; } = new();
 }
+
+internal sealed record AuthorizationDeadline
+{
+    public static AuthorizationDeadline Instance { get; } = new();
+}

@@ -11,11 +11,12 @@ public sealed record CommandLine(string Command, string? Host, int? Port, string
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         var command = args.Count > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+        var hasCommand = args.Count > 0 && !args[0].StartsWith('-');
         string? host = null, config = null;
         int? port = null, clusterPort = null;
         var seeds = new List<string>();
         var debug = false;
-        for (var i = command == "serve" && (args.Count == 0 || args[0].StartsWith('-')) ? 0 : 1; i < args.Count; i++)
+        for (var i = hasCommand ? 1 : 0; i < args.Count; i++)
         {
             var arg = args[i];
             switch (arg)
@@ -51,6 +52,8 @@ public sealed record CommandLine(string Command, string? Host, int? Port, string
         Usage:
           broadcaster serve [--host HOST] [--port PORT] [--config FILE] [--debug]
                             [--cluster-port PORT] [--seed HOST:PORT ...]
+          broadcaster check [same options as serve]   validate the configuration and print it (secrets hidden)
+          broadcaster probe [--host H] [--port P]     exit 0 when the node there is ready (healthchecks)
           broadcaster --help | --version
 
         Options:

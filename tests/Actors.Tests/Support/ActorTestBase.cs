@@ -1,0 +1,135 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Akka.TestKit;
+using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Connections;
+using Broadcaster.Protocol.Apps;
+using Broadcaster.Protocol.Channels;
+using Broadcaster.Protocol.Frames;
+using Broadcaster.Protocol.Presence;
+using Broadcaster.Protocol.Signing;
+using Xunit;
+
+namespace Broadcaster.Actors.Tests.Support;
+
+/// <summary>One connection under test: its actor, its recording socket and the probe that socket reports to.</summary>
+public sealed record Client(IActorRef Actor, RecordingSocket Socket, TestProbe Probe)
+{
+    public string SocketId => Socket.SocketId;
+}
+
+/// <summary>Shared helpers: apps, signatures, client frames, connections and channel subscribers.</summary>
+public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
+{
+    protected const string AppId = "app-1";
+    protected const string AppKey = "app-key";
+    protected const string AppSecret = "app-secret";
+    protected static readonly TimeSpan Timeout = ProbeExtensions.DefaultTimeout;
+
+    protected ActorTestBase() : base("akka.loglevel = WARNING\nakka.log-dead-letters = off\nakka.stdout-loglevel = WARNING")
+    {
+    }
+
+    protected static PusherApp MakeApp(bool clientMessages = true, bool userAuthentication = false) =>
+        new(AppId, AppKey, AppSecret, "test", EnableClientMessages: clientMessages, EnableUserAuthentication: userAuthentication);
+
+    protected IActorRef NewRegistry(ProtocolLimits? limits = null) => Sys.ActorOf(ChannelRegistry.Props(limits ?? ProtocolLimits.Default));
+
+    // ---- signatures ----
+
+    protected static string ChannelAuth(string socketId, string channel, string? channelData = null) =>
+        $"{AppKey}:{PusherSignature.Sign(AppSecret, PusherSignature.ChannelStringToSign(socketId, channel, channelData))}";
+
+    protected static string SigninAuth(string socketId, string userData) =>
+        $"{AppKey}:{PusherSignature.Sign(AppSecret, PusherSignature.UserStringToSign(socketId, userData))}";
+
+    // ---- client frames ----
+
+    protected static string SubscribeJson(string channel, string? auth = null, string? channelData = null)
+    {
+        var data = new JsonObject { ["channel"] = channel, ["auth"] = auth ?? "" };
+        if (channelData is not null) data["channel_data"] = channelData;
+        return new JsonObject { ["event"] = "pusher:subscribe", ["data"] = data }.ToJsonString();
+    }
+
+    protected static string UnsubscribeJson(string channel) =>
+        new JsonObject { ["event"] = "pusher:unsubscribe", ["data"] = new JsonObject { ["channel"] = channel } }.ToJsonString();
+
+    protected static string SigninJson(string auth, string userData) =>
+        new JsonObject { ["event"] = "pusher:signin", ["data"] = new JsonObject { ["auth"] = auth, ["user_data"] = userData } }.ToJsonString();
+
+    protected static string ClientEventJson(string eventName, string channel, string dataJson = """{"typing":true}""") =>
+        $$"""{"event":{{JsonValue.Create(eventName).ToJsonString()}},"channel":{{JsonValue.Create(channel).ToJsonString()}},"data":{{dataJson}}}""";
+
+    protected static string PresenceData(string userId, string userInfoJson = """{"name":"n"}""") =>
+        $$"""{"user_id":{{JsonValue.Create(userId).ToJsonString()}},"user_info":{{userInfoJson}}}""";
+
+    protected static void Send(Client client, string json)
+    {
+        Assert.True(ClientFrameParser.TryParse(Encoding.UTF8.GetBytes(json), out var frame, out var error), error);
+        client.Actor.Tell(ClientFrameReceived.Of(frame!));
+    }
+
+    // ---- connections ----
+
+    protected Client Connect(IActorRef registry, PusherApp? app = null, ConnectionSettings? settings = null, IActorRef? supervisor = null)
+    {
+        supervisor ??= Sys.ActorOf(ConnectionSupervisor.Props(registry, settings ?? new ConnectionSettings()));
+        var probe = CreateTestProbe();
+        var socket = new RecordingSocket(SocketId.New(), probe.Ref);
+        var connection = supervisor.Ask<IActorRef>(new OpenConnection(app ?? MakeApp(), socket), Timeout).GetAwaiter().GetResult();
+        probe.ExpectFrame("pusher:connection_established");
+        return new Client(connection, socket, probe);
+    }
+
+    /// <summary>Subscribes with a valid signature and expects the subscription_succeeded frame.</summary>
+    protected static Frame SubscribeOk(Client client, string channel, string? channelData = null)
+    {
+        var type = ChannelName.TypeOf(channel);
+        var auth = ChannelName.RequiresAuth(type) ? ChannelAuth(client.SocketId, channel, channelData) : null;
+        Send(client, SubscribeJson(channel, auth, channelData));
+        var frame = client.Probe.ExpectFrame("pusher_internal:subscription_succeeded");
+        Assert.Equal(channel, frame.Channel);
+        return frame;
+    }
+
+    /// <summary>Signs in as <paramref name="userId"/> and expects signin_success.</summary>
+    protected static void SigninOk(Client client, string userId, string userInfoJson = """{"name":"n"}""")
+    {
+        var userData = $$"""{"id":{{JsonValue.Create(userId).ToJsonString()}},"user_info":{{userInfoJson}}}""";
+        Send(client, SigninJson(SigninAuth(client.SocketId, userData), userData));
+        var frame = client.Probe.ExpectFrame("pusher:signin_success");
+        Assert.Equal(userData, frame.Data!.Value.GetProperty("user_data").GetString());
+    }
+
+    // ---- raw channel subscribers (no connection actor) ----
+
+    /// <summary>A socket with its own probe, plus a probe standing in for its connection actor.</summary>
+    protected sealed record Subscriber(RecordingSocket Socket, TestProbe Probe, TestProbe Connection)
+    {
+        public string SocketId => Socket.SocketId;
+    }
+
+    protected Subscriber NewSubscriber(int capacity = int.MaxValue)
+    {
+        var probe = CreateTestProbe();
+        return new Subscriber(new RecordingSocket(SocketId.New(), probe.Ref, capacity), probe, CreateTestProbe());
+    }
+
+    protected static void Tell(IActorRef registry, string channel, IChannelCommand command) =>
+        registry.Tell(new ChannelEnvelope(AppId, channel, command));
+
+    protected static void Subscribe(IActorRef registry, string channel, Subscriber s, PresenceMember? member = null) =>
+        Tell(registry, channel, new Subscribe(s.Socket, s.Connection.Ref, member));
+
+    protected static Frame SubscribeRaw(IActorRef registry, string channel, Subscriber s, PresenceMember? member = null)
+    {
+        Subscribe(registry, channel, s, member);
+        return s.Probe.ExpectFrame("pusher_internal:subscription_succeeded");
+    }
+
+    protected static byte[] EventBytes(string name, string channel, string data = "{}") => ServerFrames.ChannelEvent(name, channel, data);
+
+    protected T AskRegistry<T>(IActorRef registry, object query) => registry.Ask<T>(query, Timeout).GetAwaiter().GetResult();
+}

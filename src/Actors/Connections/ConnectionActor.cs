@@ -1,4 +1,3 @@
-using System.Text;
 using Akka.Actor;
 using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Sockets;
@@ -145,7 +144,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
         if (type != ChannelType.Public) _authorized = true;
-        _subscriptions[channel!] = (type, member?.UserId);
+        // A repeated subscribe changes nothing: the channel keeps the identity the socket first joined with.
+        _subscriptions.TryAdd(channel!, (type, member?.UserId));
         _channels.Tell(new ChannelEnvelope(_app.Id, channel!, new Subscribe(_socket, Self, member)));
         Debug(member is null ? $"subscribed to {channel}" : $"subscribed to {channel} as user {member.UserId}");
     }
@@ -198,8 +198,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             _socket.TrySend(ServerFrames.Error(4301, "Client events are only allowed on private and presence channels.", channel));
             return;
         }
-        if (frame.Event.Length > _settings.Limits.MaxEventNameLength ||
-            (frame.RawData is { } raw && Encoding.UTF8.GetByteCount(raw) > _settings.Limits.MaxEventDataBytes))
+        if (frame.Event.Length > _settings.Limits.MaxEventNameLength || frame.DataSize() > _settings.Limits.MaxEventDataBytes)
         {
             _socket.TrySend(ServerFrames.Error(4301, "Client event rejected: event name or data too large.", channel));
             return;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Broadcaster.Node.WebSockets;
+using Broadcaster.Protocol.Frames;
 
 namespace Broadcaster.Node.Hosting;
 
@@ -21,7 +22,12 @@ public sealed class ConnectionTracker
     public async Task CloseAllAsync(TimeSpan within)
     {
         _shuttingDown = true;
-        foreach (var connection in _live.Values) connection.Close(4200, "Server is closing. Please reconnect shortly.");
+        var error = ServerFrames.Error(4200, "Server is closing. Please reconnect shortly.");
+        foreach (var connection in _live.Values)
+        {
+            connection.TrySend(error);
+            connection.Close(4200, "Server is closing. Please reconnect shortly.");
+        }
         var deadline = DateTime.UtcNow + within;
         while (!_live.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(50);
     }

@@ -45,6 +45,11 @@ public sealed class HttpApiEndpoint(BroadcasterOptions options, AppDirectory app
         {
             return (e.Status, ApiResponses.Error(e.Message));
         }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own limits (a body over the size limit without Content-Length) report their status here.
+            return (e.StatusCode, ApiResponses.Error(e.Message));
+        }
         catch (AskTimeoutException)
         {
             return (503, ApiResponses.Error("The node did not answer in time; try again"));

@@ -33,10 +33,9 @@ public sealed class PusherWebSocketEndpoint(
             KeepAliveInterval = TimeSpan.FromSeconds(25),
         });
         var app = apps.ByKey(key);
-        var refusal = Refusal(app, context);
-        if (refusal is { } r)
+        if (AppRefusal(app, context) is { } refusal)
         {
-            await RefuseAsync(socket, r.Code, r.Message);
+            await RefuseAsync(socket, refusal.Code, refusal.Message);
             return;
         }
         if (!counter.TryAcquire(app!.Id, app.MaxConnections))
@@ -46,7 +45,8 @@ public sealed class PusherWebSocketEndpoint(
         }
         try
         {
-            await ServeAsync(socket, app, context.RequestAborted);
+            if (ConnectionRefusal(app, context) is { } late) await RefuseAsync(socket, late.Code, late.Message);
+            else await ServeAsync(socket, app, context.RequestAborted);
         }
         finally
         {
@@ -54,12 +54,19 @@ public sealed class PusherWebSocketEndpoint(
         }
     }
 
-    private (int Code, string Message)? Refusal(PusherApp? app, HttpContext context)
+    /// <summary>The checks before the connection quota, in PROTOCOL.md 1.3 order.</summary>
+    private static (int Code, string Message)? AppRefusal(PusherApp? app, HttpContext context)
     {
         if (app is null) return (4001, "Application does not exist");
         if (!app.Enabled) return (4003, "Application disabled");
         var protocol = context.Request.Query["protocol"].ToString();
         if (!int.TryParse(protocol, out var version) || version is < 4 or > 7) return (4007, "Unsupported protocol version");
+        return null;
+    }
+
+    /// <summary>The checks after the connection quota.</summary>
+    private (int Code, string Message)? ConnectionRefusal(PusherApp app, HttpContext context)
+    {
         if (!app.IsOriginAllowed(context.Request.Headers.Origin.ToString())) return (4009, "Origin not allowed");
         if (tracker.ShuttingDown) return (4200, "Server is closing. Please reconnect shortly.");
         return null;

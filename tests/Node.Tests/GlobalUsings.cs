@@ -1,0 +1,3 @@
+global using System.Text.Json;
+global using Broadcaster.Node.Tests.Infrastructure;
+global using Xunit;

@@ -20,6 +20,7 @@ public sealed record BroadcasterOptions
     public bool UsesDefaultApp { get; init; }
     public bool Debug { get; init; }
     public ClusterOptions Cluster { get; init; } = new();
+    public TlsOptions Tls { get; init; } = new();
 
     public ConnectionSettings ToConnectionSettings(Action<string>? debugLog) => new()
     {

@@ -22,7 +22,8 @@ public static class OptionsLoader
     private static readonly string[] AppKeys =
         ["id", "key", "secret", "name", "enabled", "max-connections", "enable-client-messages",
          "enable-user-authentication", "allowed-origins"];
-    private static readonly string[] TopKeys = ["server", "limits", "apps", "cluster"];
+    private static readonly string[] TopKeys = ["server", "limits", "apps", "cluster", "tls"];
+    private static readonly string[] TlsKeys = ["certificate", "key", "passphrase", "ca-bundle", "verify-peer", "allow-self-signed", "reload-interval"];
     private static readonly string[] ClusterKeys = ["hostname", "public-hostname", "port", "seeds", "failure-timeout", "down-after"];
 
     public static Config Defaults() => ConfigurationFactory.ParseString(ReadEmbedded("hocon/broadcaster.conf"));
@@ -59,6 +60,7 @@ public static class OptionsLoader
         CheckKeys(config, "broadcaster.server", ServerKeys);
         CheckKeys(config, "broadcaster.limits", LimitKeys);
         CheckKeys(config, "broadcaster.cluster", ClusterKeys);
+        CheckKeys(config, "broadcaster.tls", TlsKeys);
         string? Env(string name) => environment[name] as string is { Length: > 0 } v ? v : null;
 
         var host = cli.Host ?? Env("BROADCASTER_HOST") ?? config.GetString("broadcaster.server.host");
@@ -95,6 +97,23 @@ public static class OptionsLoader
             UsesDefaultApp = usesDefault,
             Debug = debug,
             Cluster = LoadCluster(config, cli, Env),
+            Tls = LoadTls(config, Env),
+        };
+    }
+
+    private static TlsOptions LoadTls(Config config, Func<string, string?> env)
+    {
+        bool Flag(string name, string path) =>
+            env(name) is { } v ? v is "1" or "true" or "TRUE" or "True" : config.GetBoolean(path);
+        return new TlsOptions
+        {
+            Certificate = env("LARAVEL_WEBSOCKETS_SSL_LOCAL_CERT") ?? config.GetString("broadcaster.tls.certificate") ?? "",
+            Key = env("LARAVEL_WEBSOCKETS_SSL_LOCAL_PK") ?? config.GetString("broadcaster.tls.key") ?? "",
+            Passphrase = env("LARAVEL_WEBSOCKETS_SSL_PASSPHRASE") ?? config.GetString("broadcaster.tls.passphrase") ?? "",
+            CaBundle = env("LARAVEL_WEBSOCKETS_SSL_CA") ?? config.GetString("broadcaster.tls.ca-bundle") ?? "",
+            VerifyPeer = Flag("LARAVEL_WEBSOCKETS_SSL_VERIFY_PEER", "broadcaster.tls.verify-peer"),
+            AllowSelfSigned = Flag("LARAVEL_WEBSOCKETS_SSL_ALLOW_SELF_SIGNED", "broadcaster.tls.allow-self-signed"),
+            ReloadInterval = Duration(config, "broadcaster.tls.reload-interval", TimeSpan.FromMilliseconds(100)),
         };
     }
 

@@ -7,6 +7,7 @@ using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.HttpApi;
+using Broadcaster.Node.Tls;
 using Broadcaster.Node.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -53,9 +54,10 @@ public sealed class BroadcasterServer : IAsyncDisposable
         {
             logging(builder.Logging);
         }
+        var tls = options.Tls.Enabled ? TlsEndpoint.Load(options.Tls) : null;
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(ResolveHost(options.Host), options.Port);
+            k.Listen(ResolveHost(options.Host), options.Port, listen => tls?.Apply(listen));
             k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes;
             k.AddServerHeader = false;
         });

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Broadcaster.Node.Admin;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
 
@@ -21,7 +22,7 @@ public static class Program
                 case "version":
                     Console.WriteLine(Version);
                     return 0;
-                case "serve" or "check":
+                case "serve" or "check" or "restart" or "status":
                     break;
                 case "probe":
                     return await ProbeAsync(cli);
@@ -34,6 +35,7 @@ public static class Program
                 Console.WriteLine(OptionsSummary.Describe(options));
                 return 0;
             }
+            if (cli.Command is "restart" or "status") return await AdminClient.RunAsync(cli.Command, options);
         }
         catch (SettingsException e)
         {
@@ -41,6 +43,7 @@ public static class Program
             return 2;
         }
 
+        var files = FileDescriptorLimit.Raise();
         BroadcasterServer server;
         try
         {
@@ -57,9 +60,12 @@ public static class Program
                 options.Apps[0].Id, options.Apps[0].Key);
         log.LogInformation("Broadcaster {Version} listening on {Host}:{Port}{Prefix} for {Apps} app(s)",
             Version, options.Host, server.Port, options.PathPrefix, options.Apps.Count);
+        if (files is { } f)
+            log.LogInformation("Open files limit {After} (was {Before}): up to about {Sockets} connections", f.After, f.Before, f.After > 100 ? f.After - 100 : f.After);
         await server.WaitForShutdownAsync();
         await server.StopAsync();
-        return 0;
+        // A distinct code, so supervisors restart the node even with autorestart=unexpected or restart: on-failure.
+        return server.RestartRequested ? RestartExitCode : 0;
     }
 
     /// <summary>Exit 0 when the node at --host/--port is ready: for Docker healthchecks and scripts, which have no curl.</summary>
@@ -79,6 +85,9 @@ public static class Program
             return 1;
         }
     }
+
+    /// <summary>EX_TEMPFAIL: the node stopped for a rolling restart and wants to be started again.</summary>
+    public const int RestartExitCode = 75;
 
     public static string Version =>
         typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";

@@ -50,3 +50,15 @@ public sealed record GetChannelActorCount
 {
     public static GetChannelActorCount Instance { get; } = new();
 }
+
+/// <summary>What this node's registry holds; answered with <see cref="RegistryStats"/>.</summary>
+public sealed record GetRegistryStats
+{
+    public static GetRegistryStats Instance { get; } = new();
+}
+
+/// <param name="Channels">Channels with a subscriber on this node.</param>
+/// <param name="Subscriptions">Socket subscriptions on this node.</param>
+/// <param name="LocalPresenceMembers">Presence members (user, channel) with a socket on this node.</param>
+/// <param name="ClusterPresenceMembers">Presence members (user, channel) in the whole cluster, as this node's replica sees them.</param>
+public sealed record RegistryStats(int Channels, int Subscriptions, int LocalPresenceMembers, int ClusterPresenceMembers);

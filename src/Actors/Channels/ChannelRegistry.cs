@@ -54,6 +54,8 @@ public sealed class ChannelRegistry : ReceiveActor
             .OrderBy(c => c.Name, StringComparer.Ordinal).ToList())));
         Receive<GetChannel>(q => Sender.Tell(Info(q.AppId, q.Channel, _channels.GetValueOrDefault((q.AppId, q.Channel)))));
         Receive<GetChannelActorCount>(_ => Sender.Tell(Context.GetChildren().Count()));
+        Receive<GetRegistryStats>(_ => Sender.Tell(new RegistryStats(_channels.Count, _channels.Values.Sum(e => e.Sockets.Count),
+            _presence.LocalMemberCount(), _presence.MemberCount())));
     }
 
     public static Props Props(ProtocolLimits limits, string self = "local", IActorRef? bus = null) =>

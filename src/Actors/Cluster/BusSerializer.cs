@@ -30,6 +30,9 @@ public sealed class BusSerializer(ExtendedActorSystem system) : SerializerWithSt
         ChannelList => "L",
         GetChannel => "IQ",
         ChannelInfo => "I",
+        RestartNode => "R",
+        GetNodeStatus => "NQ",
+        NodeStatusReport => "N",
         _ => throw new ArgumentException($"{o.GetType()} is not a bus message"),
     };
 
@@ -65,6 +68,11 @@ public sealed class BusSerializer(ExtendedActorSystem system) : SerializerWithSt
                     break;
                 case GetChannel q: w.Write(q.AppId); w.Write(q.Channel); break;
                 case ChannelInfo i: WriteInfo(w, i); break;
+                case RestartNode r: w.Write(r.RequestedBy); w.Write(r.DelayMs); break;
+                case GetNodeStatus: break;
+                case NodeStatusReport n:
+                    w.Write(n.NodeId); w.Write(n.Ready); w.Write(n.Connections); w.Write(n.Channels); w.Write(n.Subscriptions); w.Write(n.PresenceMembers);
+                    break;
                 default: throw new ArgumentException($"{o.GetType()} is not a bus message");
             }
         }
@@ -87,6 +95,9 @@ public sealed class BusSerializer(ExtendedActorSystem system) : SerializerWithSt
             "L" => new ChannelList(ReadList(r, () => ReadInfo(r))),
             "IQ" => new GetChannel(r.ReadString(), r.ReadString()),
             "I" => ReadInfo(r),
+            "R" => new RestartNode(r.ReadString(), r.ReadInt32()),
+            "NQ" => GetNodeStatus.Instance,
+            "N" => new NodeStatusReport(r.ReadString(), r.ReadBoolean(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()),
             _ => throw new ArgumentException($"Unknown bus message manifest '{manifest}'"),
         };
     }

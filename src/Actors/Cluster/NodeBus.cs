@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Monitoring;
 using Broadcaster.Actors.Presence;
 using Broadcaster.Protocol.Apps;
 
@@ -26,20 +27,24 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
 
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly AppConnectionCounter _counter;
+    private readonly NodeCounters _counters;
     private readonly IActorRef _registry;
     private readonly Dictionary<Address, Peer> _peers = new();
     private readonly HashSet<Address> _up = [];
     private readonly HashSet<Address> _unreachable = [];
     private readonly string _nodeId;
+    private readonly IActorRef _restarts;
     private bool _selfUp;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public NodeBus(ProtocolLimits limits, AppConnectionCounter counter)
+    public NodeBus(ProtocolLimits limits, AppConnectionCounter counter, NodeCounters counters, Action<string> restart)
     {
         _counter = counter;
+        _counters = counters;
         _nodeId = NodeIdOf(_cluster.SelfUniqueAddress);
         _registry = Context.ActorOf(ChannelRegistry.Props(limits, _nodeId, Self), "channels");
+        _restarts = Context.ActorOf(RestartScheduler.Props(restart), "restarts");
 
         Receive<ClusterEvent.MemberUp>(m => OnUp(m.Member));
         Receive<ClusterEvent.MemberRemoved>(m => OnRemoved(m.Member));
@@ -65,8 +70,16 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
             if (PeerById(s.Origin) is { } peer) peer.HasSnapshot = true;
             _registry.Tell(s);
         });
-        Receive<PresenceDelta>(d => _registry.Tell(d));
-        Receive<ChannelEvent>(e => _registry.Tell(e));
+        Receive<PresenceDelta>(d =>
+        {
+            _counters.BusReceived();
+            _registry.Tell(d);
+        });
+        Receive<ChannelEvent>(e =>
+        {
+            _counters.BusReceived();
+            _registry.Tell(e);
+        });
         Receive<PublishEvent>(p =>
         {
             _registry.Tell(p.Event);
@@ -80,10 +93,24 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         Receive<GetPeerBuses>(_ => Sender.Tell(new PeerBuses(_peers.Values.Where(p => p.Welcomed).Select(p => p.Bus).ToList())));
         Receive<GetBusStatus>(_ => Sender.Tell(Status()));
         Receive<GetRegistry>(_ => Sender.Tell(_registry));
+        Receive<RestartCluster>(r => _restarts.Forward(r));
+        Receive<RestartNode>(r => _restarts.Forward(r));
+        Receive<GetNodeStatus>(_ =>
+        {
+            var ready = Status().Ready;
+            var connections = _counter.Total;
+            _registry.Ask<RegistryStats>(GetRegistryStats.Instance, TimeSpan.FromSeconds(3))
+                .PipeTo(Sender, success: stats => new NodeStatusReport(_nodeId, ready, connections, stats.Channels, stats.Subscriptions, stats.LocalPresenceMembers));
+        });
     }
 
-    public static Props Props(ProtocolLimits limits, AppConnectionCounter counter) =>
-        Akka.Actor.Props.Create(() => new NodeBus(limits, counter));
+    /// <param name="restart">Called when this node's turn in a rolling restart comes (with who asked for it).</param>
+    public static Props Props(ProtocolLimits limits, AppConnectionCounter counter, NodeCounters? counters = null, Action<string>? restart = null)
+    {
+        var nodeCounters = counters ?? new NodeCounters();
+        var onRestart = restart ?? (_ => { });
+        return Akka.Actor.Props.Create(() => new NodeBus(limits, counter, nodeCounters, onRestart));
+    }
 
     public static string NodeIdOf(UniqueAddress address) => $"{address.Address}#{address.Uid}";
 
@@ -135,6 +162,7 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
     private void ToAllPeers(IBusMessage message)
     {
         foreach (var peer in _peers.Values) peer.Bus.Tell(message);
+        _counters.BusSent(_peers.Count);
     }
 
     private BusStatus Status()

@@ -205,6 +205,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         }
         if (!_rateLimiter.TryTake())
         {
+            _settings.Counters.ClientEventRateLimited(_app.Id);
             _socket.TrySend(ServerFrames.Error(4301, "Client event rejected due to rate limit", channel));
             return;
         }

@@ -1,3 +1,4 @@
+using Broadcaster.Actors.Monitoring;
 using Broadcaster.Protocol.Apps;
 
 namespace Broadcaster.Actors.Connections;
@@ -18,4 +19,6 @@ public sealed record ConnectionSettings
 
     /// <summary>Readable one-line log of connections, subscriptions and client events (<c>--debug</c>); null when off.</summary>
     public Action<string>? DebugLog { get; init; }
+
+    public NodeCounters Counters { get; init; } = new();
 }

@@ -24,6 +24,12 @@ public sealed class PresenceReplica(string self)
 
     public string Self { get; } = self;
 
+    /// <summary>Members (user, channel) whose sockets are on this node.</summary>
+    public int LocalMemberCount() => _channels.Values.Sum(c => c.LocalSockets.Count);
+
+    /// <summary>Members (user, channel) in the whole cluster.</summary>
+    public int MemberCount() => _channels.Values.Sum(c => c.Origins.Count);
+
     public int UserCount(PresenceKey key) => _channels.TryGetValue(key, out var c) ? c.Origins.Count : 0;
 
     public bool HasUser(PresenceKey key, string userId) => _channels.TryGetValue(key, out var c) && c.Origins.ContainsKey(userId);

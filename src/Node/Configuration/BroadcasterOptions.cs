@@ -1,4 +1,5 @@
 using Broadcaster.Actors.Connections;
+using Broadcaster.Actors.Monitoring;
 using Broadcaster.Protocol.Apps;
 
 namespace Broadcaster.Node.Configuration;
@@ -21,9 +22,22 @@ public sealed record BroadcasterOptions
     public bool Debug { get; init; }
     public ClusterOptions Cluster { get; init; } = new();
     public TlsOptions Tls { get; init; } = new();
+    /// <summary>Sockets this node accepts in all (4100 beyond).</summary>
+    public int MaxConnections { get; init; } = 50_000;
+    /// <summary>HTTP API calls per second per app on this node (429 beyond); 0: no limit.</summary>
+    public int ApiRequestsPerSecond { get; init; } = 1000;
+    public bool MetricsEnabled { get; init; } = true;
+    public string MetricsHost { get; init; } = "";
+    /// <summary>0: /metrics on the main port.</summary>
+    public int MetricsPort { get; init; }
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+    public LogLevel AkkaLogLevel { get; init; } = LogLevel.Warning;
+    /// <summary>Signs <c>restart</c>/<c>status</c> requests (auth_key "admin"); empty: only app credentials do.</summary>
+    public string AdminSecret { get; init; } = "";
 
-    public ConnectionSettings ToConnectionSettings(Action<string>? debugLog) => new()
+    public ConnectionSettings ToConnectionSettings(Action<string>? debugLog, NodeCounters counters) => new()
     {
+        Counters = counters,
         ActivityTimeout = ActivityTimeout,
         PongTimeout = PongTimeout,
         UserAuthenticationTimeout = UserAuthenticationTimeout,

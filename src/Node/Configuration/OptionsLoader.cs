@@ -14,15 +14,17 @@ public static class OptionsLoader
 {
     private static readonly string[] ServerKeys =
         ["host", "port", "path-prefix", "activity-timeout", "pong-timeout", "max-message-size", "max-request-size",
-         "outgoing-queue-size", "user-authentication-timeout"];
+         "outgoing-queue-size", "user-authentication-timeout", "max-connections"];
     private static readonly string[] LimitKeys =
         ["max-channel-name-length", "max-event-name-length", "max-event-data-size", "max-channels-per-trigger",
          "max-batch-size", "timestamp-window", "client-events-per-second", "max-presence-members",
-         "max-presence-user-info-size", "max-presence-user-id-length"];
+         "max-presence-user-info-size", "max-presence-user-id-length", "api-requests-per-second"];
     private static readonly string[] AppKeys =
         ["id", "key", "secret", "name", "enabled", "max-connections", "enable-client-messages",
          "enable-user-authentication", "allowed-origins"];
-    private static readonly string[] TopKeys = ["server", "limits", "apps", "cluster", "tls"];
+    private static readonly string[] TopKeys = ["server", "limits", "apps", "cluster", "tls", "metrics", "logging", "admin"];
+    private static readonly string[] MetricsKeys = ["enabled", "host", "port"];
+    private static readonly string[] LoggingKeys = ["level", "akka-level"];
     private static readonly string[] TlsKeys = ["certificate", "key", "passphrase", "ca-bundle", "verify-peer", "allow-self-signed", "reload-interval"];
     private static readonly string[] ClusterKeys = ["hostname", "public-hostname", "port", "seeds", "failure-timeout", "down-after"];
 
@@ -61,6 +63,9 @@ public static class OptionsLoader
         CheckKeys(config, "broadcaster.limits", LimitKeys);
         CheckKeys(config, "broadcaster.cluster", ClusterKeys);
         CheckKeys(config, "broadcaster.tls", TlsKeys);
+        CheckKeys(config, "broadcaster.metrics", MetricsKeys);
+        CheckKeys(config, "broadcaster.logging", LoggingKeys);
+        CheckKeys(config, "broadcaster.admin", ["secret"]);
         string? Env(string name) => environment[name] as string is { Length: > 0 } v ? v : null;
 
         var host = cli.Host ?? Env("BROADCASTER_HOST") ?? config.GetString("broadcaster.server.host");
@@ -98,8 +103,26 @@ public static class OptionsLoader
             Debug = debug,
             Cluster = LoadCluster(config, cli, Env),
             Tls = LoadTls(config, Env),
+            MaxConnections = Int(config, "broadcaster.server.max-connections", 1),
+            ApiRequestsPerSecond = Int(config, "broadcaster.limits.api-requests-per-second", 0),
+            MetricsEnabled = config.GetBoolean("broadcaster.metrics.enabled"),
+            MetricsHost = config.GetString("broadcaster.metrics.host") ?? "",
+            MetricsPort = Int(config, "broadcaster.metrics.port", 0, 65535),
+            LogLevel = Level(Env("BROADCASTER_LOG_LEVEL") ?? config.GetString("broadcaster.logging.level"), "broadcaster.logging.level"),
+            AkkaLogLevel = Level(config.GetString("broadcaster.logging.akka-level"), "broadcaster.logging.akka-level"),
+            AdminSecret = Env("BROADCASTER_ADMIN_SECRET") ?? config.GetString("broadcaster.admin.secret") ?? "",
         };
     }
+
+    private static LogLevel Level(string? value, string path) =>
+        Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level)
+            ? level
+            : value?.ToLowerInvariant() switch
+            {
+                "info" => LogLevel.Information,
+                "warn" => LogLevel.Warning,
+                _ => throw new SettingsException($"{path}: '{value}' is not a log level (trace, debug, information, warning, error, critical)"),
+            };
 
     private static TlsOptions LoadTls(Config config, Func<string, string?> env)
     {

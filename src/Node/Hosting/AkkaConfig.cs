@@ -10,12 +10,15 @@ public static class AkkaConfig
 {
     public const string SystemName = "broadcaster";
 
-    public static Config Build(ClusterOptions cluster)
+    public static Config Build(ClusterOptions cluster, LogLevel logLevel = LogLevel.Warning)
     {
         var seeds = string.Join(", ", cluster.Seeds.Select(s => Quote($"akka.tcp://{SystemName}@{s}")));
         var publicHost = cluster.PublicHostname.Length > 0 ? cluster.PublicHostname : cluster.Hostname;
         var bus = $"{typeof(BusSerializer).FullName}, {typeof(BusSerializer).Assembly.GetName().Name}";
         var text = $$"""
+            akka.loglevel = {{AkkaLevel(logLevel)}}
+            akka.stdout-loglevel = {{AkkaLevel(logLevel)}}
+            akka.loggers = [{{Quote($"{typeof(AkkaLogBridge).FullName}, {typeof(AkkaLogBridge).Assembly.GetName().Name}")}}]
             akka.actor {
               serializers.broadcaster = {{Quote(bus)}}
               serialization-bindings {
@@ -38,6 +41,14 @@ public static class AkkaConfig
         return ConfigurationFactory.ParseString(text)
             .WithFallback(ConfigurationFactory.ParseString(OptionsLoader.ReadEmbedded("hocon/akka.conf")));
     }
+
+    private static string AkkaLevel(LogLevel level) => level switch
+    {
+        LogLevel.Trace or LogLevel.Debug => "DEBUG",
+        LogLevel.Information => "INFO",
+        LogLevel.Warning => "WARNING",
+        _ => "ERROR",
+    };
 
     private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 

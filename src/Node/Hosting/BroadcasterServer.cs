@@ -1,12 +1,13 @@
-using System.Net;
 using Akka.Actor;
 using Akka.Configuration;
 using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Connections;
+using Broadcaster.Node.Admin;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.HttpApi;
+using Broadcaster.Node.Metrics;
 using Broadcaster.Node.Tls;
 using Broadcaster.Node.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,13 +30,21 @@ public sealed class BroadcasterServer : IAsyncDisposable
         Options = options;
     }
 
+    private RestartSignal? _restart;
+
     public NodeActors Actors { get; }
+
+    /// <summary>True when the node stopped for a rolling restart (<c>restart</c> command).</summary>
+    public bool RestartRequested => _restart?.Requested == true;
     public BroadcasterOptions Options { get; }
 
     public ILogger Logger => _web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Broadcaster");
 
     /// <summary>The port Kestrel is bound to (useful when started on port 0).</summary>
     public int Port => new Uri(_web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+
+    /// <summary>The separate metrics port, when one is configured.</summary>
+    public int? MetricsPort => Options.MetricsEnabled && Options.MetricsPort > 0 ? Options.MetricsPort : null;
 
     public static async Task<BroadcasterServer> StartAsync(BroadcasterOptions options, Action<ILoggingBuilder>? logging = null)
     {
@@ -49,6 +58,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
                 o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
             });
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            builder.Logging.SetMinimumLevel(options.LogLevel);
         }
         else
         {
@@ -57,14 +67,19 @@ public sealed class BroadcasterServer : IAsyncDisposable
         var tls = options.Tls.Enabled ? TlsEndpoint.Load(options.Tls) : null;
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(ResolveHost(options.Host), options.Port, listen => tls?.Apply(listen));
+            k.Listen(NodeEndpoints.ResolveHost(options.Host, "broadcaster.server.host"), options.Port, listen => tls?.Apply(listen));
+            if (options.MetricsEnabled && options.MetricsPort > 0)
+                k.Listen(NodeEndpoints.ResolveHost(options.MetricsHost.Length > 0 ? options.MetricsHost : options.Host, "broadcaster.metrics.host"), options.MetricsPort);
             k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes;
             k.AddServerHeader = false;
         });
         builder.Host.ConfigureHostOptions(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => CreateActors(options, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<AppConnectionCounter>()));
+        builder.Services.AddSingleton<NodeMetrics>();
+        var restart = new RestartSignal();
+        builder.Services.AddSingleton(sp => NodeActorsFactory.Create(options, sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<AppConnectionCounter>(), sp.GetRequiredService<NodeMetrics>(), restart.Request));
         builder.Services.AddSingleton(new AppDirectory(options.Apps));
         builder.Services.AddSingleton<AppConnectionCounter>();
         builder.Services.AddSingleton<ConnectionTracker>();
@@ -72,14 +87,18 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton<HttpApiEndpoint>();
         builder.Services.AddSingleton<HttpApiHandlers>();
         builder.Services.AddSingleton<ClusterQueries>();
+        builder.Services.AddSingleton<MetricsEndpoint>();
+        builder.Services.AddSingleton<ApiRateLimiter>();
+        builder.Services.AddSingleton<AdminEndpoint>();
 
         var web = builder.Build();
         var actors = web.Services.GetRequiredService<NodeActors>();
-        Map(web, options);
+        NodeEndpoints.Map(web, options);
         var tracker = web.Services.GetRequiredService<ConnectionTracker>();
         // SIGTERM: clients get 4200 and reconnect elsewhere while Kestrel drains; the node leaves the cluster after.
         web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors).GetAwaiter().GetResult());
-        var server = new BroadcasterServer(web, actors, options);
+        var server = new BroadcasterServer(web, actors, options) { _restart = restart };
+        restart.Attach(web.Lifetime, server.Logger);
         try
         {
             await web.StartAsync();
@@ -90,55 +109,6 @@ public sealed class BroadcasterServer : IAsyncDisposable
             throw new SettingsException($"broadcaster.server.port: cannot listen on {options.Host}:{options.Port}: {e.Message}");
         }
         return server;
-    }
-
-    private static NodeActors CreateActors(BroadcasterOptions options, ILoggerFactory loggers, AppConnectionCounter counter)
-    {
-        var system = ActorSystem.Create(AkkaConfig.SystemName, AkkaConfig.Build(options.Cluster));
-        var debug = loggers.CreateLogger("Broadcaster.Debug");
-        var settings = options.ToConnectionSettings(line => debug.LogInformation("{Line}", line));
-        var bus = system.ActorOf(NodeBus.Props(options.Limits, counter), "bus");
-        var channels = bus.Ask<IActorRef>(GetRegistry.Instance, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
-        var connections = system.ActorOf(ConnectionSupervisor.Props(channels, settings), "connections");
-        // Without seeds the node forms a cluster of one, so a single node needs no cluster settings at all.
-        if (options.Cluster.Seeds.Count == 0)
-        {
-            var cluster = Akka.Cluster.Cluster.Get(system);
-            cluster.Join(cluster.SelfAddress);
-        }
-        return new NodeActors(system, connections, channels, bus);
-    }
-
-    private static void Map(WebApplication web, BroadcasterOptions options)
-    {
-        web.UseWebSockets();
-        var root = options.PathPrefix.Length > 0 ? (IEndpointRouteBuilder)web.MapGroup(options.PathPrefix) : web;
-        root.Map("/app/{key}", (HttpContext c, string key, PusherWebSocketEndpoint e) => e.HandleAsync(c, key));
-        root.Map("/apps/{appId}/{**rest}", (HttpContext c, string appId, string? rest, HttpApiEndpoint e) => e.HandleAsync(c, appId, rest ?? ""));
-        root.MapGet("/up", () => Results.Json(new { status = "up" }));
-        root.MapGet("/ready", async (NodeActors actors, ConnectionTracker tracker) =>
-        {
-            var status = await actors.Bus.Ask<BusStatus>(GetBusStatus.Instance, TimeSpan.FromSeconds(5));
-            var ready = status.Ready && !tracker.ShuttingDown;
-            return Results.Json(new { ready, node = status.NodeId, peers = status.Peers, waiting = status.Waiting, shuttingDown = tracker.ShuttingDown },
-                statusCode: ready ? 200 : 503);
-        });
-        web.MapFallback((HttpContext c) => Results.Json(new { error = $"Not found: {c.Request.Path}" }, statusCode: 404));
-    }
-
-    private static IPAddress ResolveHost(string host)
-    {
-        if (host is "0.0.0.0" or "*" or "") return IPAddress.Any;
-        if (host == "localhost") return IPAddress.Loopback;
-        if (IPAddress.TryParse(host, out var address)) return address;
-        try
-        {
-            return Dns.GetHostAddresses(host).First();
-        }
-        catch (Exception e)
-        {
-            throw new SettingsException($"broadcaster.server.host: cannot resolve '{host}': {e.Message}");
-        }
     }
 
     /// <summary>

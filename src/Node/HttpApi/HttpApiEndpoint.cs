@@ -2,6 +2,7 @@ using System.Buffers;
 using Akka.Actor;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
+using Broadcaster.Node.Metrics;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -12,7 +13,9 @@ namespace Broadcaster.Node.HttpApi;
 /// <c>[prefix]/apps/{app_id}/...</c>: resolves the app, checks the signature over the raw body
 /// (PROTOCOL.md 6.2), then hands the request to <see cref="HttpApiHandlers"/>. Every answer is JSON.
 /// </summary>
-public sealed class HttpApiEndpoint(BroadcasterOptions options, AppDirectory apps, HttpApiHandlers handlers, ILogger<HttpApiEndpoint> logger)
+public sealed class HttpApiEndpoint(
+    BroadcasterOptions options, AppDirectory apps, HttpApiHandlers handlers, ApiRateLimiter rateLimiter, NodeMetrics metrics,
+    ILogger<HttpApiEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context, string appId, string rest)
     {
@@ -20,6 +23,7 @@ public sealed class HttpApiEndpoint(BroadcasterOptions options, AppDirectory app
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(body);
+        if (apps.ById(appId) is { } app) metrics.For(app.Id).HttpCall(context.Request.ContentLength ?? 0, body.Length);
     }
 
     private async Task<(int, byte[])> AnswerAsync(HttpContext context, string appId, string rest)
@@ -39,6 +43,12 @@ public sealed class HttpApiEndpoint(BroadcasterOptions options, AppDirectory app
                 DateTimeOffset.UtcNow, options.Limits.TimestampWindowSeconds);
             if (!auth.IsOk) throw new ApiError(auth.Status, auth.Error!);
             if (!app.Enabled) throw new ApiError(403, "Application disabled");
+            if (!rateLimiter.TryTake(app.Id))
+            {
+                metrics.For(app.Id).HttpRateLimitHit();
+                context.Response.Headers.RetryAfter = "1";
+                throw new ApiError(429, $"Too many requests: at most {options.ApiRequestsPerSecond} API calls per second for this app");
+            }
             return (200, await handlers.HandleAsync(app, route, context.Request.Query, body));
         }
         catch (ApiError e)

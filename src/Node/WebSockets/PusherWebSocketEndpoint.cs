@@ -5,6 +5,7 @@ using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
+using Broadcaster.Node.Metrics;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Channels;
 using Broadcaster.Protocol.Frames;
@@ -17,7 +18,7 @@ namespace Broadcaster.Node.WebSockets;
 /// </summary>
 public sealed class PusherWebSocketEndpoint(
     BroadcasterOptions options, AppDirectory apps, AppConnectionCounter counter, NodeActors actors,
-    ConnectionTracker tracker, ILogger<PusherWebSocketEndpoint> logger)
+    ConnectionTracker tracker, NodeMetrics metrics, ILogger<PusherWebSocketEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context, string key)
     {
@@ -36,6 +37,12 @@ public sealed class PusherWebSocketEndpoint(
         if (AppRefusal(app, context) is { } refusal)
         {
             await RefuseAsync(socket, refusal.Code, refusal.Message);
+            return;
+        }
+        if (tracker.Count >= options.MaxConnections)
+        {
+            metrics.OverCapacity();
+            await RefuseAsync(socket, 4100, "Over capacity");
             return;
         }
         if (!counter.TryAcquire(app!.Id, app.MaxConnections))
@@ -92,7 +99,9 @@ public sealed class PusherWebSocketEndpoint(
 
     private async Task ServeAsync(WebSocket socket, PusherApp app, CancellationToken requestAborted)
     {
-        var connection = new WebSocketConnection(socket, SocketId.New(), options.OutgoingQueueSize);
+        var traffic = metrics.For(app.Id);
+        var connection = new WebSocketConnection(socket, SocketId.New(), options.OutgoingQueueSize, traffic);
+        traffic.Connected();
         var writer = connection.RunWriterAsync();
         tracker.Add(connection);
         IActorRef? actor = null;
@@ -100,7 +109,7 @@ public sealed class PusherWebSocketEndpoint(
         {
             actor = await actors.Connections.Ask<IActorRef>(new OpenConnection(app, connection), TimeSpan.FromSeconds(10));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, connection.Aborted);
-            await ReadLoopAsync(socket, connection, actor, stop.Token);
+            await ReadLoopAsync(socket, connection, actor, traffic, stop.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
         {
@@ -116,10 +125,11 @@ public sealed class PusherWebSocketEndpoint(
             connection.Close(1000, "");
             await writer;
             tracker.Remove(connection);
+            traffic.Disconnected();
         }
     }
 
-    private async Task ReadLoopAsync(WebSocket socket, WebSocketConnection connection, IActorRef actor, CancellationToken ct)
+    private async Task ReadLoopAsync(WebSocket socket, WebSocketConnection connection, IActorRef actor, AppTraffic traffic, CancellationToken ct)
     {
         var max = options.Limits.MaxMessageBytes;
         while (true)
@@ -169,6 +179,7 @@ public sealed class PusherWebSocketEndpoint(
                     await DrainAfterCloseAsync(socket, connection, 1003, "Binary frames are not supported", ct);
                     return;
                 }
+                traffic.MessageReceived(length);
                 actor.Tell(ClientFrameParser.TryParse(buffer.AsMemory(0, length), out var frame, out var error)
                     ? ClientFrameReceived.Of(frame!)
                     : ClientFrameReceived.Invalid(error));

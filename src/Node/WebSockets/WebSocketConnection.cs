@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Broadcaster.Actors.Sockets;
+using Broadcaster.Node.Metrics;
 
 namespace Broadcaster.Node.WebSockets;
 
@@ -19,9 +20,12 @@ public sealed class WebSocketConnection : IPusherSocket
     private string _closeReason = "";
     private volatile bool _slowConsumer;
 
-    public WebSocketConnection(WebSocket socket, string socketId, int queueSize)
+    private readonly AppTraffic _traffic;
+
+    public WebSocketConnection(WebSocket socket, string socketId, int queueSize, AppTraffic traffic)
     {
         _socket = socket;
+        _traffic = traffic;
         SocketId = socketId;
         _queue = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(queueSize)
         {
@@ -43,6 +47,7 @@ public sealed class WebSocketConnection : IPusherSocket
         if (IsClosing) return false;
         // The client stopped reading: drop what is queued and close rather than grow memory or slow its channels.
         _slowConsumer = true;
+        _traffic.SlowConsumerClosed();
         Close(4100, "Slow consumer: the client did not read its messages in time");
         _abort.CancelAfter(CloseTimeout);
         return false;
@@ -64,7 +69,10 @@ public sealed class WebSocketConnection : IPusherSocket
             while (await reader.WaitToReadAsync(_abort.Token))
             {
                 while (!_slowConsumer && reader.TryRead(out var frame))
+                {
                     await _socket.SendAsync(frame, WebSocketMessageType.Text, true, _abort.Token);
+                    _traffic.MessageSent(frame.Length);
+                }
                 if (_slowConsumer) break;
             }
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

@@ -1,0 +1,65 @@
+using Akka.Actor;
+using Akka.Cluster;
+
+namespace Broadcaster.Actors.Cluster;
+
+/// <summary>
+/// Rolling restart of the whole cluster. The node that receives the command gives every Up node a slot, spread
+/// over <see cref="Window"/> so all have restarted within it, and tells each node's bus its slot. At its slot a
+/// node restarts gracefully (clients get 4200 and reconnect to the others) unless it is the only node still Up,
+/// in which case it waits until another is back, so the cluster never has all nodes down at once.
+/// </summary>
+public sealed class RestartScheduler : ReceiveActor, IWithTimers
+{
+    /// <summary>Every node starts its restart within this time of the command.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(9);
+    private static readonly TimeSpan MaxSpacing = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan MaxWaitForOthers = TimeSpan.FromSeconds(30);
+
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private DateTime? _waitingSince;
+    private string _requestedBy = "";
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public RestartScheduler(Action<string> restart)
+    {
+        Receive<RestartCluster>(r =>
+        {
+            var members = _cluster.State.Members.Where(m => m.Status == MemberStatus.Up)
+                .OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).ToList();
+            var spacing = members.Count <= 1 ? TimeSpan.Zero
+                : TimeSpan.FromTicks(Math.Min(MaxSpacing.Ticks, Window.Ticks / (members.Count - 1)));
+            for (var i = 0; i < members.Count; i++)
+            {
+                var slot = new RestartNode(r.RequestedBy, (int)(spacing * i).TotalMilliseconds);
+                Context.ActorSelection(new RootActorPath(members[i].Address) / Context.Parent.Path.Elements).Tell(slot);
+            }
+        });
+        Receive<RestartNode>(r =>
+        {
+            _requestedBy = r.RequestedBy;
+            Timers.StartSingleTimer("restart", Go.Instance, TimeSpan.FromMilliseconds(Math.Max(0, r.DelayMs)));
+        });
+        Receive<Go>(_ =>
+        {
+            var others = _cluster.State.Members.Count(m => m.Status == MemberStatus.Up && !m.Address.Equals(_cluster.SelfAddress)
+                                                            && !_cluster.State.Unreachable.Contains(m));
+            var alone = _cluster.State.Members.Count > 1 && others == 0;
+            _waitingSince ??= DateTime.UtcNow;
+            if (alone && DateTime.UtcNow - _waitingSince < MaxWaitForOthers)
+            {
+                Timers.StartSingleTimer("restart", Go.Instance, TimeSpan.FromMilliseconds(500));
+                return;
+            }
+            restart(_requestedBy);
+        });
+    }
+
+    public static Props Props(Action<string> restart) => Akka.Actor.Props.Create(() => new RestartScheduler(restart));
+
+    private sealed record Go
+    {
+        public static Go Instance { get; } = new();
+    }
+}

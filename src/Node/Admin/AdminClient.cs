@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using Broadcaster.Node.Configuration;
+using Broadcaster.Protocol.Http;
+using Broadcaster.Protocol.Signing;
+
+namespace Broadcaster.Node.Admin;
+
+/// <summary>
+/// The <c>restart</c> and <c>status</c> commands: a signed call to the running node at --host/--port (or the
+/// configured ones), which acts for the whole cluster.
+/// </summary>
+public static class AdminClient
+{
+    public static async Task<int> RunAsync(string command, BroadcasterOptions options)
+    {
+        var (method, path) = command == "restart" ? ("POST", "/broadcaster/restart") : ("GET", "/broadcaster/status");
+        var signer = AdminCredentials.Signer(options);
+        var body = method == "POST" ? "{}" : "";
+        var query = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["auth_key"] = signer.Key,
+            ["auth_timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["auth_version"] = "1.0",
+        };
+        if (body.Length > 0) query["body_md5"] = PusherSignature.Md5Hex(System.Text.Encoding.UTF8.GetBytes(body));
+        var signature = PusherSignature.Sign(signer.Secret, HttpRequestAuthenticator.StringToSign(method, path, query));
+        var host = options.Host is "0.0.0.0" or "" or "*" ? "127.0.0.1" : options.Host;
+        var scheme = options.Tls.Enabled ? "https" : "http";
+        var url = $"{scheme}://{host}:{options.Port}{options.PathPrefix}{path}?" +
+                  string.Join('&', query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")) + $"&auth_signature={signature}";
+        using var handler = new HttpClientHandler();
+        // The node's own certificate may be issued for its public name, not for the loopback address used here.
+        if (options.Tls.Enabled) handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
+        try
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), url);
+            if (body.Length > 0) request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                Console.Error.WriteLine($"broadcaster: {command} failed: {(int)response.StatusCode} {text}");
+                return 1;
+            }
+            Console.WriteLine(command == "status" ? StatusTable(text) : $"Rolling restart started: every node restarts within {RestartSchedulerWindow} s.");
+            return 0;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Console.Error.WriteLine($"broadcaster: cannot reach the node at {scheme}://{host}:{options.Port}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static int RestartSchedulerWindow => (int)Actors.Cluster.RestartScheduler.Window.TotalSeconds + 1;
+
+    private static string StatusTable(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var lines = new List<string> { $"{"NODE",-44} {"STATUS",-8} {"REACHABLE",-9} {"READY",-5} {"CONNECTIONS",11} {"CHANNELS",8} {"PRESENCE",8}" };
+        foreach (var n in doc.RootElement.GetProperty("nodes").EnumerateArray())
+        {
+            string Field(string name) => n.GetProperty(name).ValueKind == JsonValueKind.Null ? "-" : n.GetProperty(name).ToString();
+            lines.Add($"{Field("address"),-44} {Field("status"),-8} {Field("reachable"),-9} {Field("ready"),-5} {Field("connections"),11} {Field("channels"),8} {Field("presenceMembers"),8}");
+        }
+        lines.Add($"leader: {doc.RootElement.GetProperty("leader")}");
+        return string.Join(Environment.NewLine, lines);
+    }
+}

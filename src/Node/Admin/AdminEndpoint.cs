@@ -1,0 +1,72 @@
+using Akka.Actor;
+using Broadcaster.Actors.Cluster;
+using Broadcaster.Node.Configuration;
+using Broadcaster.Node.Hosting;
+using Broadcaster.Protocol.Http;
+
+namespace Broadcaster.Node.Admin;
+
+/// <summary>
+/// <c>POST [prefix]/broadcaster/restart</c> (rolling restart of every node) and <c>GET [prefix]/broadcaster/status</c>
+/// (every node, its state, connections and channels), both signed like HTTP API calls.
+/// </summary>
+public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors, ILogger<AdminEndpoint> logger)
+{
+    public async Task<IResult> RestartAsync(HttpContext context)
+    {
+        if (await AuthenticateAsync(context) is { } refused) return refused;
+        var who = $"{context.Request.Query["auth_key"]} from {context.Connection.RemoteIpAddress}";
+        logger.LogWarning("Rolling restart of the cluster requested by {Who}", who);
+        actors.Bus.Tell(new RestartCluster(who));
+        return Results.Json(new { restarting = true, within = RestartScheduler.Window.TotalSeconds + 1 });
+    }
+
+    public async Task<IResult> StatusAsync(HttpContext context)
+    {
+        if (await AuthenticateAsync(context) is { } refused) return refused;
+        var state = Akka.Cluster.Cluster.Get(actors.System).State;
+        var peers = await actors.Bus.Ask<PeerBuses>(GetPeerBuses.Instance, TimeSpan.FromSeconds(3));
+        var asks = peers.Buses.Append(actors.Bus).Select(async bus =>
+        {
+            try
+            {
+                return await bus.Ask<NodeStatusReport>(GetNodeStatus.Instance, TimeSpan.FromSeconds(3));
+            }
+            catch (AskTimeoutException)
+            {
+                return null;
+            }
+        });
+        var reports = (await Task.WhenAll(asks)).Where(r => r is not null).ToDictionary(r => r!.NodeId.Split('#')[0], r => r!);
+        var nodes = state.Members.OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).Select(m =>
+        {
+            var report = reports.GetValueOrDefault(m.Address.ToString());
+            return new
+            {
+                address = m.Address.ToString(),
+                status = m.Status.ToString(),
+                reachable = !state.Unreachable.Contains(m),
+                ready = report?.Ready,
+                connections = report?.Connections,
+                channels = report?.Channels,
+                subscriptions = report?.Subscriptions,
+                presenceMembers = report?.PresenceMembers,
+            };
+        });
+        return Results.Json(new { leader = state.Leader?.ToString(), nodes });
+    }
+
+    private async Task<IResult?> AuthenticateAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        var credentials = AdminCredentials.For(options, context.Request.Query["auth_key"].ToString());
+        if (credentials is null) return Results.Json(new { error = "Unknown auth_key" }, statusCode: 401);
+        var path = context.Request.Path.Value ?? "";
+        if (options.PathPrefix.Length > 0 && path.StartsWith(options.PathPrefix, StringComparison.Ordinal)) path = path[options.PathPrefix.Length..];
+        var query = context.Request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString()));
+        var result = HttpRequestAuthenticator.Verify(credentials, context.Request.Method, path, query, buffer.ToArray(),
+            DateTimeOffset.UtcNow, options.Limits.TimestampWindowSeconds);
+        return result.IsOk ? null : Results.Json(new { error = result.Error }, statusCode: result.Status);
+    }
+}

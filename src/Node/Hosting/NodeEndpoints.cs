@@ -1,0 +1,69 @@
+using System.Net;
+using Akka.Actor;
+using Broadcaster.Actors.Cluster;
+using Broadcaster.Node.Admin;
+using Broadcaster.Node.Configuration;
+using Broadcaster.Node.HttpApi;
+using Broadcaster.Node.Metrics;
+using Broadcaster.Node.WebSockets;
+
+namespace Broadcaster.Node.Hosting;
+
+/// <summary>The node's routes: WebSocket endpoint, HTTP API, health and metrics, all under the path prefix.</summary>
+public static class NodeEndpoints
+{
+    public static void Map(WebApplication web, BroadcasterOptions options)
+    {
+        if (options.MetricsEnabled && options.MetricsPort > 0)
+        {
+            // The metrics port serves /metrics and nothing else; the main port then does not serve it.
+            web.Use(async (context, next) =>
+            {
+                var onMetricsPort = context.Connection.LocalPort == options.MetricsPort;
+                var isMetrics = context.Request.Path.Value?.EndsWith("/metrics", StringComparison.Ordinal) == true;
+                if (onMetricsPort != isMetrics)
+                {
+                    context.Response.StatusCode = 404;
+                    await context.Response.WriteAsJsonAsync(new { error = $"Not found: {context.Request.Path}" });
+                    return;
+                }
+                await next(context);
+            });
+        }
+        web.UseWebSockets();
+        var root = options.PathPrefix.Length > 0 ? (IEndpointRouteBuilder)web.MapGroup(options.PathPrefix) : web;
+        root.Map("/app/{key}", (HttpContext c, string key, PusherWebSocketEndpoint e) => e.HandleAsync(c, key));
+        root.Map("/apps/{appId}/{**rest}", (HttpContext c, string appId, string? rest, HttpApiEndpoint e) => e.HandleAsync(c, appId, rest ?? ""));
+        root.MapGet("/up", () => Results.Json(new { status = "up" }));
+        root.MapGet("/ready", async (NodeActors actors, ConnectionTracker tracker) =>
+        {
+            var status = await actors.Bus.Ask<BusStatus>(GetBusStatus.Instance, TimeSpan.FromSeconds(5));
+            var ready = status.Ready && !tracker.ShuttingDown;
+            return Results.Json(new { ready, node = status.NodeId, peers = status.Peers, waiting = status.Waiting, shuttingDown = tracker.ShuttingDown },
+                statusCode: ready ? 200 : 503);
+        });
+        root.MapPost("/broadcaster/restart", (HttpContext c, AdminEndpoint e) => e.RestartAsync(c));
+        root.MapGet("/broadcaster/status", (HttpContext c, AdminEndpoint e) => e.StatusAsync(c));
+        if (options.MetricsEnabled)
+        {
+            var metrics = (IEndpointRouteBuilder)(options.MetricsPort > 0 ? web : root);
+            metrics.MapGet("/metrics", async (MetricsEndpoint e) => Results.Text(await e.RenderAsync(), PrometheusText.ContentType));
+        }
+        web.MapFallback((HttpContext c) => Results.Json(new { error = $"Not found: {c.Request.Path}" }, statusCode: 404));
+    }
+
+    public static IPAddress ResolveHost(string host, string setting)
+    {
+        if (host is "0.0.0.0" or "*" or "") return IPAddress.Any;
+        if (host == "localhost") return IPAddress.Loopback;
+        if (IPAddress.TryParse(host, out var address)) return address;
+        try
+        {
+            return Dns.GetHostAddresses(host).First();
+        }
+        catch (Exception e)
+        {
+            throw new SettingsException($"{setting}: cannot resolve '{host}': {e.Message}");
+        }
+    }
+}

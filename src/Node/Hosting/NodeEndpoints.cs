@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
 using Akka.Actor;
 using Broadcaster.Actors.Cluster;
 using Broadcaster.Node.Admin;
@@ -30,6 +31,8 @@ public static class NodeEndpoints
                 await next(context);
             });
         }
+        // Behind nginx or Caddy the client's address and scheme arrive in X-Forwarded-*; trusted from loopback proxies only.
+        web.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
         web.UseWebSockets();
         var root = options.PathPrefix.Length > 0 ? (IEndpointRouteBuilder)web.MapGroup(options.PathPrefix) : web;
         root.Map("/app/{key}", (HttpContext c, string key, PusherWebSocketEndpoint e) => e.HandleAsync(c, key));

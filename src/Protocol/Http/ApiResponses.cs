@@ -14,19 +14,8 @@ public static class ApiResponses
 
     public static byte[] Error(string message) => Build(w => w.WriteString("error", message));
 
-    /// <summary><c>POST /events</c> with <c>info</c>: an entry for every requested channel (6.3).</summary>
-    public static byte[] TriggerInfo(IEnumerable<ChannelInfo> channels, IReadOnlySet<string> info) =>
-        Build(w =>
-        {
-            w.WriteStartObject("channels");
-            foreach (var c in channels)
-            {
-                w.WriteStartObject(c.Name);
-                WriteAttributes(w, c, info, withOccupied: false);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-        });
+    /// <summary><c>POST /events</c> with <c>info</c>: an entry for every requested channel, occupied or not (6.3).</summary>
+    public static byte[] TriggerInfo(IEnumerable<ChannelInfo> channels, IReadOnlySet<string> info) => ChannelList(channels, info);
 
     /// <summary><c>POST /batch_events</c>: one object per item, empty for items without <c>info</c> (6.4).</summary>
     public static byte[] BatchInfo(IReadOnlyList<(ChannelInfo Channel, IReadOnlySet<string> Info)> items) =>
@@ -42,7 +31,7 @@ public static class ApiResponses
             w.WriteEndArray();
         });
 
-    /// <summary><c>GET /channels</c> (6.5).</summary>
+    /// <summary><c>GET /channels</c> (6.5): <c>{"channels":{name:{attributes}}}</c>.</summary>
     public static byte[] ChannelList(IEnumerable<ChannelInfo> channels, IReadOnlySet<string> info) =>
         Build(w =>
         {

@@ -14,6 +14,8 @@
  *   mode=forbidden   HTTP 403, like Laravel when the channel callback says no
  *   numeric=1        send user_id as a JSON number (older pusher-http-php / Laravel style)
  *   app=2            sign for the second app (app-2 / key-2 / secret-2)
+ *   per_socket=1     presence user_id "<user>@<socket_id>": every connection of the client (also
+ *                    after a reconnect) is a distinct member, so the old one's removal is observable
  */
 
 const http = require('node:http');
@@ -81,7 +83,8 @@ async function startAuthServer({ appId = 'app-id', key = 'app-key', secret = 'ap
         return;
       }
 
-      const userId = url.searchParams.get('numeric') === '1' ? Number(user) : user;
+      const baseUser = url.searchParams.get('per_socket') === '1' ? `${user}@${socketId}` : user;
+      const userId = url.searchParams.get('numeric') === '1' ? Number(baseUser) : baseUser;
       const presenceData = channel.startsWith('presence-') ? { user_id: userId, user_info: { name } } : undefined;
       const signer = url.searchParams.get('app') === '2' ? sdk2 : sdk;
       const body = signer.authorizeChannel(socketId, channel, presenceData);

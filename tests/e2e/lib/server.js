@@ -62,8 +62,11 @@ function httpGetStatus(url, timeoutMs = 1000) {
 }
 
 class BroadcasterServer {
-  constructor({ port, proc, configFile, tmpDir, dll }) {
+  constructor({ port, proc, configFile, tmpDir, dll, name = 'node', clusterPort = null, keepTmpDir = false }) {
+    this.name = name;
     this.port = port;
+    this.clusterPort = clusterPort;
+    this.keepTmpDir = keepTmpDir;
     this.host = '127.0.0.1';
     this.proc = proc;
     this.configFile = configFile;
@@ -96,6 +99,27 @@ class BroadcasterServer {
     if (this.lines.length > MAX_LOG_LINES) this.lines.splice(0, this.lines.length - MAX_LOG_LINES);
   }
 
+  get pid() {
+    return this.proc.pid;
+  }
+
+  /** True once a captured output line contains `text` (used to map a socket id to its node with --debug). */
+  hasOutput(text) {
+    return this.lines.some((line) => line.includes(text));
+  }
+
+  /** Crash: SIGKILL the dotnet process itself and wait for it to be gone. */
+  async kill() {
+    if (!this.exited) {
+      try {
+        this.proc.kill('SIGKILL');
+      } catch (_) {
+        /* already gone */
+      }
+      await this.exitPromise;
+    }
+  }
+
   get httpBase() {
     return `http://${this.host}:${this.port}`;
   }
@@ -126,6 +150,7 @@ class BroadcasterServer {
       await this.exitPromise;
       clearTimeout(killTimer);
     }
+    if (this.keepTmpDir) return;
     try {
       fs.rmSync(this.tmpDir, { recursive: true, force: true });
     } catch (_) {
@@ -137,8 +162,16 @@ class BroadcasterServer {
 /**
  * Starts a node on a free port with the standard test config (or `config`),
  * waits (bounded) until GET /up answers 200, and returns a BroadcasterServer.
+ *
+ * Cluster options (all optional, used by lib/cluster.js):
+ *   port         HTTP port (default: a free one)
+ *   clusterPort  --cluster-port
+ *   seeds        ['127.0.0.1:<clusterPort>', ...] -> one --seed each
+ *   debug        --debug (logs every connection with its socket id)
+ *   name         label used in logs and error messages
+ *   tmpDir       existing directory for the config file (kept on stop; the caller owns it)
  */
-async function startServer({ config = DEFAULT_CONFIG } = {}) {
+async function startServer({ config = DEFAULT_CONFIG, port: fixedPort, clusterPort, seeds = [], debug = false, name = 'node', tmpDir: givenTmpDir } = {}) {
   const dll = dllPath();
   if (!fs.existsSync(dll)) {
     throw new Error(
@@ -147,18 +180,21 @@ async function startServer({ config = DEFAULT_CONFIG } = {}) {
         `or point BROADCASTER_NODE_DLL at an existing Broadcaster.Node.dll.`
     );
   }
-  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-e2e-'));
+  const tmpDir = givenTmpDir || fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-e2e-'));
   const configFile = path.join(tmpDir, 'broadcaster.conf');
   fs.writeFileSync(configFile, config);
 
-  const port = await freePort();
+  const port = fixedPort || (await freePort());
   const args = [dll, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile];
+  if (clusterPort) args.push('--cluster-port', String(clusterPort));
+  for (const seed of seeds) args.push('--seed', seed);
+  if (debug) args.push('--debug');
   const proc = spawn('dotnet', args, {
     cwd: tmpDir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
   });
-  const server = new BroadcasterServer({ port, proc, configFile, tmpDir, dll });
+  const server = new BroadcasterServer({ port, proc, configFile, tmpDir, dll, name, clusterPort, keepTmpDir: Boolean(givenTmpDir) });
   server.push(`[e2e] started: dotnet ${args.join(' ')}`);
   let spawnError = null;
   proc.on('error', (err) => {
@@ -171,7 +207,7 @@ async function startServer({ config = DEFAULT_CONFIG } = {}) {
     if (spawnError || server.exited) {
       await server.stop();
       throw new Error(
-        `Broadcaster node failed to start (${spawnError ? spawnError.message : 'exited with code ' + server.exited.code}).\n` +
+        `Broadcaster node ${name} failed to start (${spawnError ? spawnError.message : 'exited with code ' + server.exited.code}).\n` +
           `--- server output ---\n${server.output(200)}`
       );
     }
@@ -181,7 +217,7 @@ async function startServer({ config = DEFAULT_CONFIG } = {}) {
       const out = server.output(200);
       await server.stop();
       throw new Error(
-        `Broadcaster node did not answer GET /up with 200 within ${STARTUP_TIMEOUT_MS} ms (last status ${status}).\n` +
+        `Broadcaster node ${name} did not answer GET /up with 200 within ${STARTUP_TIMEOUT_MS} ms (last status ${status}).\n` +
           `--- server output ---\n${out}`
       );
     }
@@ -190,4 +226,4 @@ async function startServer({ config = DEFAULT_CONFIG } = {}) {
   return server;
 }
 
-module.exports = { startServer, freePort, dllPath, APPS, DEFAULT_CONFIG, REPO_ROOT };
+module.exports = { startServer, freePort, httpGetStatus, dllPath, APPS, DEFAULT_CONFIG, REPO_ROOT, BroadcasterServer };

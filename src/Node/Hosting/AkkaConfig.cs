@@ -14,19 +14,10 @@ public static class AkkaConfig
     {
         var seeds = string.Join(", ", cluster.Seeds.Select(s => Quote($"akka.tcp://{SystemName}@{s}")));
         var publicHost = cluster.PublicHostname.Length > 0 ? cluster.PublicHostname : cluster.Hostname;
-        var bus = $"{typeof(BusSerializer).FullName}, {typeof(BusSerializer).Assembly.GetName().Name}";
         var text = $$"""
             akka.loglevel = {{AkkaLevel(logLevel)}}
             akka.stdout-loglevel = {{AkkaLevel(logLevel)}}
             akka.loggers = [{{Quote($"{typeof(AkkaLogBridge).FullName}, {typeof(AkkaLogBridge).Assembly.GetName().Name}")}}]
-            akka.actor {
-              serializers.broadcaster = {{Quote(bus)}}
-              serialization-bindings {
-                {{Quote($"{typeof(IBusMessage).FullName}, {typeof(IBusMessage).Assembly.GetName().Name}")}} = broadcaster
-                {{Quote($"{typeof(Protocol.Http.ChannelInfo).FullName}, {typeof(Protocol.Http.ChannelInfo).Assembly.GetName().Name}")}} = broadcaster
-              }
-              serialization-identifiers { {{Quote(bus)}} = {{BusSerializer.Id}} }
-            }
             akka.remote.dot-netty.tcp {
               hostname = {{Quote(cluster.Hostname)}}
               public-hostname = {{Quote(publicHost)}}
@@ -39,6 +30,7 @@ public static class AkkaConfig
             }
             """;
         return ConfigurationFactory.ParseString(text)
+            .WithFallback(ConfigurationFactory.ParseString(BusSerialization.Hocon))
             .WithFallback(ConfigurationFactory.ParseString(OptionsLoader.ReadEmbedded("hocon/akka.conf")));
     }
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using Broadcaster.Node.Admin;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
+using Broadcaster.Node.Tls;
 
 namespace Broadcaster.Node;
 
@@ -25,16 +26,19 @@ public static class Program
                 case "serve" or "check" or "restart" or "status":
                     break;
                 case "probe":
-                    return await ProbeAsync(cli);
+                    break;
                 default:
                     throw new SettingsException($"Unknown command '{cli.Command}'. Run with --help for the list of commands.");
             }
             options = OptionsLoader.Load(cli, Environment.GetEnvironmentVariables());
             if (cli.Command == "check")
             {
+                // Loading the certificate files catches a wrong passphrase or a mismatched key before serve does.
+                if (options.Tls.Enabled) TlsEndpoint.Load(options.Tls).Dispose();
                 Console.WriteLine(OptionsSummary.Describe(options));
                 return 0;
             }
+            if (cli.Command == "probe") return await ProbeAsync(options);
             if (cli.Command is "restart" or "status") return await AdminClient.RunAsync(cli.Command, options);
         }
         catch (SettingsException e)
@@ -69,13 +73,16 @@ public static class Program
     }
 
     /// <summary>Exit 0 when the node at --host/--port is ready: for Docker healthchecks and scripts, which have no curl.</summary>
-    private static async Task<int> ProbeAsync(CommandLine cli)
+    private static async Task<int> ProbeAsync(BroadcasterOptions options)
     {
-        var host = cli.Host is null or "0.0.0.0" ? "127.0.0.1" : cli.Host;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        var host = options.Host is "0.0.0.0" or "" or "*" ? "127.0.0.1" : options.Host;
+        using var handler = new HttpClientHandler();
+        // The certificate names the public host, not the loopback address the probe uses; only readiness is read.
+        if (options.Tls.Enabled) handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(3) };
         try
         {
-            using var response = await http.GetAsync($"http://{host}:{cli.Port ?? 6001}/ready");
+            using var response = await http.GetAsync($"{(options.Tls.Enabled ? "https" : "http")}://{host}:{options.Port}{options.PathPrefix}/ready");
             Console.WriteLine(await response.Content.ReadAsStringAsync());
             return response.IsSuccessStatusCode ? 0 : 1;
         }

@@ -94,12 +94,12 @@ public sealed class TlsEndpoint : IDisposable
         {
             if (_disposed || _timer is not null) return;
             var cert = Certificate;
-            _logger.LogInformation("TLS: serving {Subject} (thumbprint {Thumbprint}, expires {Expires:yyyy-MM-dd}), client certificates {Client}; files checked every {Interval}",
+            var interval = _options.ReloadInterval > TimeSpan.Zero ? _options.ReloadInterval : TimeSpan.FromSeconds(10);
+            _logger.LogInformation("TLS: wss:// and https:// with {Subject} (thumbprint {Thumbprint}, expires {Expires:yyyy-MM-dd}), client certificates {Client}; files checked every {Interval}s",
                 cert.Subject, cert.Thumbprint, cert.NotAfter.ToUniversalTime(),
                 _options.VerifyPeer ? (_options.AllowSelfSigned ? "required (self-signed allowed)" : "required") : "not requested",
-                _options.ReloadInterval);
+                interval.TotalSeconds);
             WarnIfExpiring(cert);
-            var interval = _options.ReloadInterval > TimeSpan.Zero ? _options.ReloadInterval : TimeSpan.FromSeconds(10);
             _timer = new Timer(_ => CheckForChanges(), null, interval, interval);
         }
     }

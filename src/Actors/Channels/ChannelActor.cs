@@ -6,10 +6,12 @@ using Broadcaster.Protocol.Presence;
 namespace Broadcaster.Actors.Channels;
 
 /// <summary>
-/// One channel of one app on this node. It owns the channel's socket set and writes the frames that must
-/// keep their place relative to the channel's events: the subscription reply and presence member changes.
-/// Events themselves are fanned out by the <see cref="ChannelRegistry"/> from <see cref="ChannelSubscribers"/>,
-/// so that one connection receives events of different channels in the order they were triggered.
+/// One channel of one app on this node. It owns the channel's socket set and writes the subscription reply and
+/// the presence member changes, so that a new member's list and the changes after it stay consistent: the
+/// reply lists the members as of its moment and every later change reaches the socket after it. Events are fanned
+/// out by the <see cref="ChannelRegistry"/> from <see cref="ChannelSubscribers"/>, so that one connection receives
+/// events of different channels in the order they were triggered; a member change and an event sent at nearly the
+/// same moment may reach a socket in either order.
 /// </summary>
 public sealed class ChannelActor : ReceiveActor
 {

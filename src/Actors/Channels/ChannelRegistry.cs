@@ -58,6 +58,9 @@ public sealed class ChannelRegistry : ReceiveActor
             _presence.LocalMemberCount(), _presence.MemberCount())));
     }
 
+    /// <summary>A channel actor that fails on one message keeps its sockets: losing them would silence the channel.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Resume);
+
     public static Props Props(ProtocolLimits limits, string self = "local", IActorRef? bus = null) =>
         Akka.Actor.Props.Create(() => new ChannelRegistry(limits, self, bus ?? ActorRefs.Nobody));
 

@@ -32,6 +32,11 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
     private readonly Dictionary<Address, Peer> _peers = new();
     private readonly HashSet<Address> _up = [];
     private readonly HashSet<Address> _unreachable = [];
+    /// <summary>
+    /// Incarnations that were removed: what they sent before stopping may still arrive, and must not bring
+    /// their members or connection counts back. Node ids carry the incarnation, so a restarted node is new.
+    /// </summary>
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly string _nodeId;
     private readonly IActorRef _restarts;
     private bool _selfUp;
@@ -43,8 +48,9 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         _counter = counter;
         _counters = counters;
         _nodeId = NodeIdOf(_cluster.SelfUniqueAddress);
-        _registry = Context.ActorOf(ChannelRegistry.Props(limits, _nodeId, Self), "channels");
-        _restarts = Context.ActorOf(RestartScheduler.Props(restart), "restarts");
+        // After a restart of this actor its children are still there (see PreRestart): keep them and their state.
+        _registry = Existing("channels") ?? Context.ActorOf(ChannelRegistry.Props(limits, _nodeId, Self), "channels");
+        _restarts = Existing("restarts") ?? Context.ActorOf(RestartScheduler.Props(restart), "restarts");
 
         Receive<ClusterEvent.MemberUp>(m => OnUp(m.Member));
         Receive<ClusterEvent.MemberRemoved>(m => OnRemoved(m.Member));
@@ -67,13 +73,14 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         Receive<SnapshotFor>(s => PeerById(s.RequestedBy)?.Bus.Tell(s.Snapshot));
         Receive<PresenceSnapshot>(s =>
         {
+            if (_removed.Contains(s.Origin)) return;
             if (PeerById(s.Origin) is { } peer) peer.HasSnapshot = true;
             _registry.Tell(s);
         });
         Receive<PresenceDelta>(d =>
         {
             _counters.BusReceived();
-            _registry.Tell(d);
+            if (!_removed.Contains(d.Origin)) _registry.Tell(d);
         });
         Receive<ChannelEvent>(e =>
         {
@@ -86,8 +93,15 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
             ToAllPeers(p.Event);
         });
         Receive<ToPeers>(t => ToAllPeers(t.Message));
-        Receive<PeerConnectionCounts>(c => _counter.SetRemote(c.Origin, c.Counts));
-        Receive<SendConnectionCounts>(_ => ToAllPeers(new PeerConnectionCounts(_nodeId, _counter.LocalCounts())));
+        Receive<PeerConnectionCounts>(c =>
+        {
+            if (!_removed.Contains(c.Origin)) _counter.SetRemote(c.Origin, c.Counts);
+        });
+        Receive<SendConnectionCounts>(_ =>
+        {
+            ToAllPeers(new PeerConnectionCounts(_nodeId, _counter.LocalCounts()));
+            GreetUnwelcomed();
+        });
         Receive<GetChannels>(q => _registry.Forward(q));
         Receive<GetChannel>(q => _registry.Forward(q));
         Receive<GetPeerBuses>(_ => Sender.Tell(new PeerBuses(_peers.Values.Where(p => p.Welcomed).Select(p => p.Bus).ToList())));
@@ -139,13 +153,33 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         _up.Remove(member.Address);
         _unreachable.Remove(member.Address);
         var origin = NodeIdOf(member.UniqueAddress);
+        _removed.Add(origin);
         if (_peers.TryGetValue(member.Address, out var peer) && peer.NodeId == origin) _peers.Remove(member.Address);
         _counter.RemoveRemote(origin);
         _registry.Tell(new OriginRemoved(origin));
     }
 
+    /// <summary>Greets again every reachable Up node that has not welcomed this node yet: a hello can be lost.</summary>
+    private void GreetUnwelcomed()
+    {
+        foreach (var address in _up)
+        {
+            if (_unreachable.Contains(address) || (_peers.TryGetValue(address, out var p) && p.Welcomed)) continue;
+            Context.ActorSelection(new RootActorPath(address) / Self.Path.Elements).Tell(new BusHello(_nodeId));
+        }
+    }
+
+    private IActorRef? Existing(string name) => Context.Child(name) is var child && !child.IsNobody() ? child : null;
+
+    /// <summary>A failure here must not take the channels and presence state with it: keep the children.</summary>
+    protected override void PreRestart(Exception reason, object message) => PostStop();
+
+    /// <summary>A failing message in the registry or the restart scheduler is skipped, their state kept.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Resume);
+
     private Peer Remember(IActorRef bus, string nodeId)
     {
+        _removed.Remove(nodeId);
         var address = bus.Path.Address;
         if (!_peers.TryGetValue(address, out var peer) || peer.NodeId != nodeId)
         {

@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Broadcaster.Actors.Cluster;
+using Xunit;
+
+namespace Broadcaster.Actors.Tests.Cluster;
+
+/// <summary>The per-app connection quota holds for the whole cluster: nodes report their counts to each other every second.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterConnectionCountTests : ClusterTestBase
+{
+    /// <summary>Counts travel once a second; this leaves room for one missed tick.</summary>
+    private static readonly TimeSpan CountsTimeout = TimeSpan.FromSeconds(3);
+
+    [Fact]
+    public void Connections_on_one_node_count_against_the_quota_on_another_and_are_forgotten_when_it_leaves()
+    {
+        var nodes = StartCluster(3);
+        var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
+        for (var i = 0; i < 3; i++) Assert.True(a.Counter.TryAcquire(AppId, -1));
+
+        AwaitAssert(() => Assert.All(new[] { b, c }, n => Assert.Equal(3, n.Counter.ClusterCount(AppId))), CountsTimeout);
+
+        Assert.True(b.Counter.TryAcquire(AppId, 5));
+        Assert.True(b.Counter.TryAcquire(AppId, 5));
+        Assert.False(b.Counter.TryAcquire(AppId, 5), "B let a 6th connection in with 3 on A and 2 on B");
+        Assert.Equal(2, b.Counter.Count(AppId));
+        AwaitAssert(() => Assert.All(nodes, n => Assert.Equal(5, n.Counter.ClusterCount(AppId))), CountsTimeout);
+
+        a.Counter.Release(AppId);
+        AwaitAssert(() => Assert.Equal(4, b.Counter.ClusterCount(AppId)), CountsTimeout);
+        Assert.True(b.Counter.TryAcquire(AppId, 5));
+        Assert.False(b.Counter.TryAcquire(AppId, 5));
+        b.Counter.Release(AppId);
+
+        a.Cluster.Leave(a.Address);
+        AwaitReady([b, c]);
+        AwaitAssert(() => Assert.All(new[] { b, c }, n => Assert.Equal(2, n.Counter.ClusterCount(AppId))), ClusterTimeout);
+        Assert.True(b.Counter.TryAcquire(AppId, 5));
+    }
+
+    /// <summary>
+    /// A removed node's last report must not resurrect its counts. Fails today: NodeBus applies every
+    /// <see cref="PeerConnectionCounts"/> it receives, also from an origin it has already removed, and nothing ever
+    /// removes that origin again, so the app's cluster-wide quota stays reduced by a node that is gone.
+    /// </summary>
+    [Fact]
+    public void Counts_a_removed_node_sent_before_it_stopped_do_not_come_back()
+    {
+        var nodes = StartCluster(3);
+        var (a, b) = (nodes[0], nodes[1]);
+        for (var i = 0; i < 3; i++) Assert.True(a.Counter.TryAcquire(AppId, -1));
+        AwaitAssert(() => Assert.Equal(3, b.Counter.ClusterCount(AppId)), CountsTimeout);
+        var origin = a.NodeId;
+
+        a.Cluster.Leave(a.Address);
+        AwaitAssert(() => Assert.Equal(0, b.Counter.ClusterCount(AppId)), ClusterTimeout);
+        AwaitCondition(() => a.System.WhenTerminated.IsCompleted, ClusterTimeout);
+        // A leaving node's bus keeps its one-second timer until its ActorSystem stops, which is after the others
+        // have removed it: a report it sent in that window lands after MemberRemoved. Told directly here, so the
+        // window is hit every time instead of now and then.
+        b.Bus.Tell(new PeerConnectionCounts(origin, new Dictionary<string, int> { [AppId] = 3 }));
+        // The bus handles messages in order: once it answers, the report above has been handled.
+        Assert.True(b.Status().Ready);
+        Assert.Equal(0, b.Counter.ClusterCount(AppId));
+    }
+}

@@ -14,7 +14,8 @@ echo "== .NET tests"
 dotnet test Cluster.sln --no-build -nologo --logger "console;verbosity=minimal" 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
 
-echo "== end-to-end tests (pusher-js, Laravel Echo, pusher SDK)"
+echo "== end-to-end tests (pusher-js, Laravel Echo, pusher SDK; single node, cluster, nginx, TLS)"
+bash scripts/install-test-deps.sh || exit 1
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error) || exit 1
 (cd tests/e2e && npm test) 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1

@@ -115,7 +115,7 @@ public static class OptionsLoader
     }
 
     private static LogLevel Level(string? value, string path) =>
-        Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level)
+        value is { Length: > 0 } && char.IsLetter(value[0]) && Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) && level != LogLevel.None
             ? level
             : value?.ToLowerInvariant() switch
             {

@@ -9,10 +9,24 @@ public sealed class ConnectionTracker
 {
     private readonly ConcurrentDictionary<string, WebSocketConnection> _live = new(StringComparer.Ordinal);
     private volatile bool _shuttingDown;
+    private int _reserved;
 
     public bool ShuttingDown => _shuttingDown;
 
     public int Count => _live.Count;
+
+    /// <summary>Takes one of the node's <paramref name="max"/> connection slots, atomically; false when all are taken.</summary>
+    public bool TryReserve(int max)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _reserved);
+            if (current >= max) return false;
+            if (Interlocked.CompareExchange(ref _reserved, current + 1, current) == current) return true;
+        }
+    }
+
+    public void ReleaseReservation() => Interlocked.Decrement(ref _reserved);
 
     public void Add(WebSocketConnection connection) => _live[connection.SocketId] = connection;
 

@@ -21,7 +21,7 @@ public static class NodeEndpoints
             web.Use(async (context, next) =>
             {
                 var onMetricsPort = context.Connection.LocalPort == options.MetricsPort;
-                var isMetrics = context.Request.Path.Value?.EndsWith("/metrics", StringComparison.Ordinal) == true;
+                var isMetrics = context.Request.Path.Equals("/metrics", StringComparison.Ordinal);
                 if (onMetricsPort != isMetrics)
                 {
                     context.Response.StatusCode = 404;

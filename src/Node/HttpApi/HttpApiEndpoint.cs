@@ -17,13 +17,16 @@ public sealed class HttpApiEndpoint(
     BroadcasterOptions options, AppDirectory apps, HttpApiHandlers handlers, ApiRateLimiter rateLimiter, NodeMetrics metrics,
     ILogger<HttpApiEndpoint> logger)
 {
+    private const string BytesReadKey = "broadcaster.bytes-read";
+
     public async Task HandleAsync(HttpContext context, string appId, string rest)
     {
         var (status, body) = await AnswerAsync(context, appId, rest);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(body);
-        if (apps.ById(appId) is { } app) metrics.For(app.Id).HttpCall(context.Request.ContentLength ?? 0, body.Length);
+        var received = context.Items.TryGetValue(BytesReadKey, out var read) ? (long)read! : context.Request.ContentLength ?? 0;
+        if (apps.ById(appId) is { } app) metrics.For(app.Id).HttpCall(received, body.Length);
     }
 
     private async Task<(int, byte[])> AnswerAsync(HttpContext context, string appId, string rest)
@@ -38,6 +41,7 @@ public sealed class HttpApiEndpoint(
                 throw new ApiError(405, $"Method {context.Request.Method} is not allowed here; use {route.Method}");
             }
             var body = await ReadBodyAsync(context.Request);
+            context.Items[BytesReadKey] = (long)body.Length;
             var query = context.Request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString()));
             var auth = HttpRequestAuthenticator.Verify(app, context.Request.Method, SignedPath(context), query, body.Span,
                 DateTimeOffset.UtcNow, options.Limits.TimestampWindowSeconds);

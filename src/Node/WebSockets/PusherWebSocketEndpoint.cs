@@ -39,25 +39,32 @@ public sealed class PusherWebSocketEndpoint(
             await RefuseAsync(socket, refusal.Code, refusal.Message);
             return;
         }
-        if (tracker.Count >= options.MaxConnections)
+        if (!tracker.TryReserve(options.MaxConnections))
         {
             metrics.OverCapacity();
             await RefuseAsync(socket, 4100, "Over capacity");
             return;
         }
-        if (!counter.TryAcquire(app!.Id, app.MaxConnections))
-        {
-            await RefuseAsync(socket, 4004, "Application is over connection quota");
-            return;
-        }
         try
         {
-            if (ConnectionRefusal(app, context) is { } late) await RefuseAsync(socket, late.Code, late.Message);
-            else await ServeAsync(socket, app, context.RequestAborted);
+            if (!counter.TryAcquire(app!.Id, app.MaxConnections))
+            {
+                await RefuseAsync(socket, 4004, "Application is over connection quota");
+                return;
+            }
+            try
+            {
+                if (ConnectionRefusal(app, context) is { } late) await RefuseAsync(socket, late.Code, late.Message);
+                else await ServeAsync(socket, app, context.RequestAborted);
+            }
+            finally
+            {
+                counter.Release(app.Id);
+            }
         }
         finally
         {
-            counter.Release(app.Id);
+            tracker.ReleaseReservation();
         }
     }
 

@@ -15,10 +15,10 @@ public sealed class RestartSignal
         _logger = logger;
     }
 
-    public void Request(string requestedBy)
+    public void Request(string reason)
     {
         _requested = true;
-        _logger?.LogWarning("Restarting for the rolling restart requested by {Who}: clients get 4200 and reconnect to other nodes", requestedBy);
+        _logger?.LogWarning("Stopping to be restarted ({Reason}): clients get 4200 and reconnect to other nodes", reason);
         _lifetime?.StopApplication();
     }
 }

@@ -99,6 +99,13 @@ public sealed class BroadcasterServer : IAsyncDisposable
         web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors).GetAwaiter().GetResult());
         var server = new BroadcasterServer(web, actors, options) { _restart = restart };
         restart.Attach(web.Lifetime, server.Logger);
+        // Downed by the split-brain resolver (cut off on the minority side) or removed: the actor system is gone, so
+        // the node stops, tells its clients to reconnect elsewhere, and asks its supervisor for a fresh start.
+        _ = actors.System.WhenTerminated.ContinueWith(_ =>
+        {
+            if (web.Lifetime.ApplicationStopping.IsCancellationRequested) return;
+            restart.Request("this node was removed from the cluster");
+        }, TaskScheduler.Default);
         try
         {
             await web.StartAsync();
@@ -127,7 +134,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
             await actors.Channels.Ask<int>(GetChannelActorCount.Instance, TimeSpan.FromSeconds(2));
             await actors.Bus.Ask<BusStatus>(GetBusStatus.Instance, TimeSpan.FromSeconds(2));
         }
-        catch (AskTimeoutException)
+        catch (Exception e) when (e is AskTimeoutException or InvalidOperationException or ObjectDisposedException)
         {
             // Shutting down regardless; the other nodes drop this node's members when it leaves.
         }

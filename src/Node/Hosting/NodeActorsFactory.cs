@@ -20,7 +20,7 @@ public static class NodeActorsFactory
         var system = ActorSystem.Create(AkkaConfig.SystemName, setup);
         var debug = loggers.CreateLogger("Broadcaster.Debug");
         var settings = options.ToConnectionSettings(line => debug.LogInformation("{Line}", line), metrics.Actors);
-        var bus = system.ActorOf(NodeBus.Props(options.Limits, counter, metrics.Actors, restart), "bus");
+        var bus = system.ActorOf(NodeBus.Props(options.Limits, counter, metrics.Actors, who => restart($"rolling restart requested by {who}")), "bus");
         var channels = bus.Ask<IActorRef>(GetRegistry.Instance, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
         var connections = system.ActorOf(ConnectionSupervisor.Props(channels, settings), "connections");
         // Without seeds the node forms a cluster of one, so a single node needs no cluster settings at all.

@@ -104,7 +104,9 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         });
         Receive<GetChannels>(q => _registry.Forward(q));
         Receive<GetChannel>(q => _registry.Forward(q));
-        Receive<GetPeerBuses>(_ => Sender.Tell(new PeerBuses(_peers.Values.Where(p => p.Welcomed).Select(p => p.Bus).ToList())));
+        // Unreachable peers are left out: their answer would not come, and their sockets are probably gone.
+        Receive<GetPeerBuses>(_ => Sender.Tell(new PeerBuses(_peers.Where(p => p.Value.Welcomed && !_unreachable.Contains(p.Key))
+            .Select(p => p.Value.Bus).ToList())));
         Receive<GetBusStatus>(_ => Sender.Tell(Status()));
         Receive<GetRegistry>(_ => Sender.Tell(_registry));
         Receive<RestartCluster>(r => _restarts.Forward(r));

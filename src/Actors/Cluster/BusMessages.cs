@@ -39,3 +39,9 @@ public sealed record GetBusStatus
 /// reachable Up node. <paramref name="Waiting"/> names the nodes still missing.
 /// </summary>
 public sealed record BusStatus(bool Ready, string NodeId, int Peers, IReadOnlyList<string> Waiting);
+
+/// <summary>Asks the bus for the node's <see cref="Channels.ChannelRegistry"/>; answered with its IActorRef.</summary>
+public sealed record GetRegistry
+{
+    public static GetRegistry Instance { get; } = new();
+}

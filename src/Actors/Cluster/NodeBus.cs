@@ -215,9 +215,3 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         public static SendConnectionCounts Instance { get; } = new();
     }
 }
-
-/// <summary>Asks the bus for the node's <see cref="ChannelRegistry"/>; answered with its IActorRef.</summary>
-public sealed record GetRegistry
-{
-    public static GetRegistry Instance { get; } = new();
-}

@@ -1,15 +1,8 @@
 using Akka.Actor;
-using Akka.Actor.Setup;
 using Akka.Dispatch;
 using Akka.Event;
 
 namespace Broadcaster.Node.Hosting;
-
-/// <summary>Hands the host's <see cref="ILoggerFactory"/> to the actor system, for <see cref="AkkaLogBridge"/>.</summary>
-public sealed class LoggerFactorySetup(ILoggerFactory factory) : Setup
-{
-    public ILoggerFactory Factory { get; } = factory;
-}
 
 /// <summary>
 /// Akka's logger, configured in <c>akka.loggers</c>: writes the actor system's log events into

@@ -1,14 +1,5 @@
 namespace Broadcaster.Node.HttpApi;
 
-public enum HttpApiAction
-{
-    Events,
-    BatchEvents,
-    Channels,
-    Channel,
-    Users,
-}
-
 /// <summary>One of the routes below <c>/apps/{app_id}/</c>, with the channel name where the route has one.</summary>
 public sealed record HttpApiRoute(HttpApiAction Action, string Method, string? Channel = null)
 {

@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
-# Installs system packages the end-to-end tests need (currently: nginx, for the cluster suite).
-# Idempotent: does nothing when nginx is already on PATH. Never starts the system nginx service:
-# the tests run their own nginx with a generated config in a temporary directory.
+# Installs the system packages the end-to-end tests need, from Debian's archive:
+#   nginx       (nginx-light when available) load balancer / TLS-terminating proxy of the cluster and proxy suites
+#   supervisord (supervisor)                 the rolling-restart suite runs the nodes under a real supervisord
+#   caddy       (caddy)                      the reverse-proxy suite
+# Idempotent: installs only what is missing from PATH, and does nothing when everything is there.
+# Never starts (or leaves running) the packaged system services: the tests run their own instances with
+# generated configs in temporary directories.
 set -euo pipefail
 
-if command -v nginx >/dev/null 2>&1; then
-  echo "nginx already installed: $(command -v nginx)"
-  exit 0
-fi
+# command on PATH -> Debian package providing it
+declare -A wanted=([nginx]=nginx [supervisord]=supervisor [caddy]=caddy)
+
+on_path() { PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v "$1" >/dev/null 2>&1; }
+
+missing=()
+for cmd in nginx supervisord caddy; do
+  if on_path "$cmd"; then
+    echo "$cmd already installed: $(PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v "$cmd")"
+  else
+    missing+=("$cmd")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "install-test-deps: need root (or sudo) to install nginx" >&2
+    echo "install-test-deps: need root (or sudo) to install ${missing[*]}" >&2
     exit 1
   fi
 fi
@@ -20,12 +34,21 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 
-pkg=nginx
-candidate=$(apt-cache policy nginx-light 2>/dev/null | awk '/Candidate:/ { print $2 }')
-if [ -n "$candidate" ] && [ "$candidate" != "(none)" ]; then pkg=nginx-light; fi
+pkgs=()
+services=()
+for cmd in "${missing[@]}"; do
+  pkg=${wanted[$cmd]}
+  if [ "$cmd" = nginx ]; then
+    candidate=$(apt-cache policy nginx-light 2>/dev/null | awk '/Candidate:/ { print $2 }')
+    if [ -n "$candidate" ] && [ "$candidate" != "(none)" ]; then pkg=nginx-light; fi
+  fi
+  pkgs+=("$pkg")
+  services+=("${wanted[$cmd]}")
+done
 
 # policy-rc.d with exit 101 forbids invoke-rc.d from starting services during installation
-# (containers without systemd would otherwise try to start the packaged nginx on port 80).
+# (containers without systemd would otherwise try to start the packaged nginx on port 80, supervisord
+# with /etc/supervisor/supervisord.conf, caddy on port 80).
 policy=/usr/sbin/policy-rc.d
 created_policy=0
 if [ ! -e "$policy" ]; then
@@ -36,13 +59,19 @@ fi
 cleanup() { if [ "$created_policy" -eq 1 ]; then $SUDO rm -f "$policy"; fi; }
 trap cleanup EXIT
 
-$SUDO apt-get install -y -qq --no-install-recommends "$pkg"
+$SUDO apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
 
-# In case a service manager started it anyway, stop the system instance; the tests use their own.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
-  $SUDO systemctl stop nginx || true
-  $SUDO systemctl disable nginx >/dev/null 2>&1 || true
-fi
+# In case a service manager started one anyway, stop the system instance; the tests use their own.
+for svc in "${services[@]}"; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+    $SUDO systemctl stop "$svc" || true
+    $SUDO systemctl disable "$svc" >/dev/null 2>&1 || true
+  elif [ -x "/etc/init.d/$svc" ] && "/etc/init.d/$svc" status >/dev/null 2>&1; then
+    $SUDO "/etc/init.d/$svc" stop >/dev/null 2>&1 || true
+  fi
+done
 
-command -v nginx >/dev/null 2>&1 || { echo "install-test-deps: nginx still not on PATH after installing $pkg" >&2; exit 1; }
-echo "installed $pkg: $(nginx -v 2>&1)"
+for cmd in "${missing[@]}"; do
+  on_path "$cmd" || { echo "install-test-deps: $cmd still not on PATH after installing ${pkgs[*]}" >&2; exit 1; }
+done
+echo "installed ${pkgs[*]}"

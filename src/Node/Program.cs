@@ -64,8 +64,15 @@ public static class Program
                 options.Apps[0].Id, options.Apps[0].Key);
         log.LogInformation("Broadcaster {Version} listening on {Host}:{Port}{Prefix} for {Apps} app(s)",
             Version, options.Host, server.Port, options.PathPrefix, options.Apps.Count);
+        // The .NET runtime already lifts the soft limit to the hard limit before Main; Raise makes sure of it.
         if (files is { } f)
-            log.LogInformation("Open files limit {After} (was {Before}): up to about {Sockets} connections", f.After, f.Before, f.After > 100 ? f.After - 100 : f.After);
+        {
+            var sockets = f.After > 100 ? f.After - 100 : f.After;
+            if (f.After < (ulong)Math.Min(options.MaxConnections, 10_000))
+                log.LogWarning("Open files limit {Limit}: at most about {Sockets} connections; raise the hard limit (ulimit -n, supervisord minfds, systemd LimitNOFILE, docker ulimits)", f.After, sockets);
+            else
+                log.LogInformation("Open files limit {Limit}: up to about {Sockets} connections", f.After, sockets);
+        }
         await server.WaitForShutdownAsync();
         await server.StopAsync();
         // A distinct code, so supervisors restart the node even with autorestart=unexpected or restart: on-failure.

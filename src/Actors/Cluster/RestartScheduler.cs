@@ -11,9 +11,12 @@ namespace Broadcaster.Actors.Cluster;
 /// </summary>
 public sealed class RestartScheduler : ReceiveActor, IWithTimers
 {
-    /// <summary>Every node starts its restart within this time of the command.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(9);
-    private static readonly TimeSpan MaxSpacing = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// The last slot starts this long after the command. A graceful stop takes 1-4 s more (clients answer the
+    /// close, members leave everywhere), so every node has restarted within about 10 s.
+    /// </summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxSpacing = TimeSpan.FromSeconds(2.5);
     private static readonly TimeSpan MaxWaitForOthers = TimeSpan.FromSeconds(30);
 
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);

@@ -44,7 +44,7 @@ public static class AdminClient
                 Console.Error.WriteLine($"broadcaster: {command} failed: {(int)response.StatusCode} {text}");
                 return 1;
             }
-            Console.WriteLine(command == "status" ? StatusTable(text) : $"Rolling restart started: every node restarts within {RestartSchedulerWindow} s.");
+            Console.WriteLine(command == "status" ? StatusTable(text) : "Rolling restart started: the nodes stop one after another and every node has restarted within about 10 s.");
             return 0;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -53,8 +53,6 @@ public static class AdminClient
             return 1;
         }
     }
-
-    private static int RestartSchedulerWindow => (int)Actors.Cluster.RestartScheduler.Window.TotalSeconds + 1;
 
     private static string StatusTable(string json)
     {

@@ -18,7 +18,7 @@ public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors,
         var who = $"{context.Request.Query["auth_key"]} from {context.Connection.RemoteIpAddress}";
         logger.LogWarning("Rolling restart of the cluster requested by {Who}", who);
         actors.Bus.Tell(new RestartCluster(who));
-        return Results.Json(new { restarting = true, within = RestartScheduler.Window.TotalSeconds + 1 });
+        return Results.Json(new { restarting = true, lastSlotAfterSeconds = RestartScheduler.Window.TotalSeconds });
     }
 
     public async Task<IResult> StatusAsync(HttpContext context)

@@ -3,18 +3,19 @@
 #   nginx       (nginx-light when available) load balancer / TLS-terminating proxy of the cluster and proxy suites
 #   supervisord (supervisor)                 the rolling-restart suite runs the nodes under a real supervisord
 #   caddy       (caddy)                      the reverse-proxy suite
+#   openssl     (openssl)                    test certificates for the TLS and proxy suites
 # Idempotent: installs only what is missing from PATH, and does nothing when everything is there.
 # Never starts (or leaves running) the packaged system services: the tests run their own instances with
 # generated configs in temporary directories.
 set -euo pipefail
 
 # command on PATH -> Debian package providing it
-declare -A wanted=([nginx]=nginx [supervisord]=supervisor [caddy]=caddy)
+declare -A wanted=([nginx]=nginx [supervisord]=supervisor [caddy]=caddy [openssl]=openssl)
 
 on_path() { PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v "$1" >/dev/null 2>&1; }
 
 missing=()
-for cmd in nginx supervisord caddy; do
+for cmd in nginx supervisord caddy openssl; do
   if on_path "$cmd"; then
     echo "$cmd already installed: $(PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v "$cmd")"
   else

@@ -15,7 +15,9 @@ internal static class AppsLoader
             IList<HoconValue> items;
             try
             {
-                items = config.GetValue("broadcaster.apps").GetArray();
+                var value = config.GetValue("broadcaster.apps");
+                if (value.IsString() || value.IsObject()) throw new FormatException();
+                items = value.GetArray();
             }
             catch (Exception)
             {
@@ -68,8 +70,17 @@ internal static class AppsLoader
         IReadOnlyList<string>? origins = null;
         if (obj.Items.TryGetValue("allowed-origins", out var o))
         {
-            if (!o.IsArray()) throw new SettingsException($"{path}.allowed-origins: expected a list of origins");
-            origins = o.GetArray().Select(x => x.GetString()).ToList();
+            try
+            {
+                // Akka's HOCON reports an empty list as not an array, so read it rather than ask; but a plain
+                // string reads as an empty list, which would silently allow every origin.
+                if (o.IsString() || o.IsObject()) throw new FormatException();
+                origins = o.GetArray().Select(x => x.GetString()).ToList();
+            }
+            catch (Exception)
+            {
+                throw new SettingsException($"{path}.allowed-origins: expected a list of origins");
+            }
         }
         return new PusherApp(
             Str("id"), Str("key"), Str("secret"), Str("name", ""),

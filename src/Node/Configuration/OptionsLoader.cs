@@ -144,7 +144,7 @@ public static class OptionsLoader
     {
         IEnumerable<string> seeds = cli.Seeds.Count > 0 ? cli.Seeds
             : env("BROADCASTER_SEEDS") is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : config.GetStringList("broadcaster.cluster.seeds") ?? [];
+            : SeedList(config);
         foreach (var seed in seeds)
         {
             var colon = seed.LastIndexOf(':');
@@ -161,6 +161,16 @@ public static class OptionsLoader
             FailureTimeout = Duration(config, "broadcaster.cluster.failure-timeout", TimeSpan.FromMilliseconds(500)),
             DownAfter = Duration(config, "broadcaster.cluster.down-after", TimeSpan.FromMilliseconds(500)),
         };
+    }
+
+    /// <summary>A plain string would read as an empty list, silently making the node a cluster of its own.</summary>
+    private static IList<string> SeedList(Config config)
+    {
+        var value = config.GetValue("broadcaster.cluster.seeds");
+        if (value is null) return [];
+        if (value.IsString() || value.IsObject())
+            throw new SettingsException("broadcaster.cluster.seeds: expected a list such as [\"10.0.0.1:4000\", \"10.0.0.2:4000\"]");
+        return config.GetStringList("broadcaster.cluster.seeds") ?? [];
     }
 
     private static int? EnvPort(string? value, string name) =>

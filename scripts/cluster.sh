@@ -22,8 +22,9 @@ start() {
   command -v nginx >/dev/null || bash scripts/install-test-deps.sh
   [ -f "$dll" ] || dotnet build Cluster.sln -nologo -v quiet
   mkdir -p "$run"
-  local seeds="--seed 127.0.0.1:4101"
-  [ "$n" -gt 1 ] && seeds="$seeds --seed 127.0.0.1:4102"
+  # Every node lists every node as a seed, in the same order (see README: Running a cluster).
+  local seeds=""
+  for i in $(seq 1 "$n"); do seeds="$seeds --seed 127.0.0.1:$((4100 + i))"; done
   for i in $(seq 1 "$n"); do
     # shellcheck disable=SC2086
     nohup dotnet "$dll" serve --host 127.0.0.1 --port $((6100 + i)) --cluster-port $((4100 + i)) $seeds \

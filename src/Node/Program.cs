@@ -64,6 +64,11 @@ public static class Program
                 options.Apps[0].Id, options.Apps[0].Key);
         log.LogInformation("Broadcaster {Version} listening on {Host}:{Port}{Prefix} for {Apps} app(s)",
             Version, options.Host, server.Port, options.PathPrefix, options.Apps.Count);
+        var cluster = options.Cluster;
+        var self = $"{(cluster.PublicHostname.Length > 0 ? cluster.PublicHostname : cluster.Hostname)}:{cluster.Port}";
+        if (cluster.Seeds.Count > 0 && !cluster.Seeds.Contains(self))
+            log.LogWarning("This node ({Self}) is not in its own seed list ({Seeds}): list every node as a seed, in the same order on every node, or a rolling restart can split the cluster",
+                self, string.Join(", ", cluster.Seeds));
         // The .NET runtime already lifts the soft limit to the hard limit before Main; Raise makes sure of it.
         if (files is { } f)
         {

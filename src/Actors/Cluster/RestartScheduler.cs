@@ -15,8 +15,8 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
     /// The last slot starts this long after the command. A graceful stop takes 1-4 s more (clients answer the
     /// close, members leave everywhere), so every node has restarted within about 10 s.
     /// </summary>
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MaxSpacing = TimeSpan.FromSeconds(2.5);
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan MaxSpacing = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxWaitForOthers = TimeSpan.FromSeconds(30);
 
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
@@ -29,8 +29,7 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
     {
         Receive<RestartCluster>(r =>
         {
-            var members = _cluster.State.Members.Where(m => m.Status == MemberStatus.Up)
-                .OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).ToList();
+            var members = RestartOrder(_cluster.State.Members.Where(m => m.Status == MemberStatus.Up));
             var spacing = members.Count <= 1 ? TimeSpan.Zero
                 : TimeSpan.FromTicks(Math.Min(MaxSpacing.Ticks, Window.Ticks / (members.Count - 1)));
             for (var i = 0; i < members.Count; i++)
@@ -57,6 +56,20 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
             }
             restart(_requestedBy);
         });
+    }
+
+    /// <summary>
+    /// Other nodes first, then the seeds, the first seed last. The first seed is the one node that forms a new
+    /// cluster of its own when it starts and no other seed answers; restarting it last means the others are back
+    /// and answer it, so the cluster never splits in two.
+    /// </summary>
+    private List<Member> RestartOrder(IEnumerable<Member> members)
+    {
+        var seeds = Context.System.Settings.Config.GetStringList("akka.cluster.seed-nodes")
+            .Select(s => Address.Parse(s)).ToList();
+        if (seeds.Count == 0) seeds.Add(_cluster.SelfAddress);
+        int Rank(Member m) => seeds.IndexOf(m.Address) is var i and >= 0 ? seeds.Count - i : 0;
+        return members.OrderBy(Rank).ThenBy(m => m.Address.ToString(), StringComparer.Ordinal).ToList();
     }
 
     public static Props Props(Action<string> restart) => Akka.Actor.Props.Create(() => new RestartScheduler(restart));

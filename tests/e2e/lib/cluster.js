@@ -11,7 +11,7 @@
  *     await h.sdk(1).trigger(...);               // official SDK against node 1 (h.sdk('lb') via nginx)
  *   });
  *
- * Every node gets the same --seed list (the cluster ports of the first two nodes) and the same
+ * Every node gets the same --seed list (every node's cluster port, as the README asks) and the same
  * config, with fast failure detection so a crash turns into member_removed within seconds.
  * Nodes run with --debug: their log names every socket id they accept, which is how a test
  * learns which node a client that came through nginx landed on (h.cluster.nodeOfSocket()).
@@ -133,7 +133,7 @@ class Cluster {
         }
       };
       for (let i = 0; i < size; i++) cluster.slots.push(new NodeSlot(i, await unique(), await unique()));
-      cluster.seeds = cluster.slots.slice(0, Math.min(2, size)).map((s) => `127.0.0.1:${s.clusterPort}`);
+      cluster.seeds = cluster.slots.map((s) => `127.0.0.1:${s.clusterPort}`);
       await Promise.all(cluster.slots.map((slot) => cluster.startNode(slot.index, { waitReady: false })));
       await cluster.waitReady();
       if (nginx) cluster.nginx = await startNginx({ upstreamPorts: cluster.slots.map((s) => s.port) });

@@ -138,7 +138,8 @@ class Supervisor {
       const clusterPort = await unique();
       programs.push({ name: `node${i}`, port, clusterPort, httpBase: `http://127.0.0.1:${port}` });
     }
-    const seeds = programs.slice(0, 2).map((p) => `--seed 127.0.0.1:${p.clusterPort}`).join(' ');
+    // Every node lists every node as a seed (README): a rolling restart then never splits the cluster.
+    const seeds = programs.map((p) => `--seed 127.0.0.1:${p.clusterPort}`).join(' ');
     const minfds = Math.min(4096, hardFileLimit());
     const sections = programs.map(
       (p) => `[program:${p.name}]

@@ -100,7 +100,7 @@ describe('deploy files', () => {
             host: '0.0.0.0',
             port: 6001,
             clusterPort: 4000,
-            seeds: ['node1:4000', 'node2:4000'],
+            seeds: ['node1:4000', 'node2:4000', 'node3:4000'],
             hostname: '0.0.0.0',
             publicHostname: name,
             apps: [['app-id', 'app-key', '(hidden)']],

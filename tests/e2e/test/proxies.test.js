@@ -89,7 +89,11 @@ describe('reverse proxies in front of nodes (nginx TLS termination, /ws location
     assert.deepEqual(result.statuses, [200, 200]);
     assert.deepEqual(result.received['via-sdk'], { through: 'nginx', tls: true, text: 'über 🔒' });
     assert.deepEqual(result.received['via-xff'], { xff: true });
-    const access = fs.readFileSync(path.join(dir, 'nginx-access.log'), 'utf8');
+    // nginx logs an upgraded request when the connection ends, a moment after the client process has gone.
+    const access = await waitFor(() => {
+      const text = fs.readFileSync(path.join(dir, 'nginx-access.log'), 'utf8');
+      return /GET \/app\/app-key\?protocol=7[^"]* HTTP\/1\.1" 101/.test(text) ? text : null;
+    }, 10000, 'the WebSocket line in the nginx access log');
     assert.match(access, /GET \/app\/app-key\?protocol=7[^"]* HTTP\/1\.1" 101/, 'the WebSocket went through nginx');
     assert.match(access, /POST \/apps\/app-id\/events\?[^"]* HTTP\/1\.1" 200/, 'the API calls went through nginx');
   }));

@@ -185,4 +185,15 @@ function uid(prefix = 'c') {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${uidCounter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-module.exports = { ClientPool, Pusher, loadEcho, PusherServer, waitConnected, subscribe, waitSubscribed, waitForEvent, uid, SOCKET_ID_RE };
+/** Finds the first numeric `code` anywhere in a pusher-js error object (close codes, pusher:error). */
+function findCode(err) {
+  if (!err || typeof err !== 'object') return undefined;
+  if (typeof err.code === 'number') return err.code;
+  for (const k of ['data', 'error']) {
+    const c = findCode(err[k]);
+    if (c !== undefined) return c;
+  }
+  return undefined;
+}
+
+module.exports = { findCode, ClientPool, Pusher, loadEcho, PusherServer, waitConnected, subscribe, waitSubscribed, waitForEvent, uid, SOCKET_ID_RE };

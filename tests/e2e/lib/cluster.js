@@ -17,18 +17,19 @@
  * learns which node a client that came through nginx landed on (h.cluster.nodeOfSocket()).
  */
 
-const { before, after, afterEach, it } = require('node:test');
+const { before, after, afterEach } = require('node:test');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const http = require('node:http');
 const assert = require('node:assert/strict');
 
-const { startServer, freePort } = require('./server');
+const { startServer, portAllocator } = require('./server');
 const { startNginx, nginxBinary } = require('./nginx');
 const { startAuthServer } = require('./auth-server');
-const { ClientPool, waitConnected, subscribe, uid } = require('./clients');
+const { ClientPool, waitConnected, subscribe, uid, findCode } = require('./clients');
 const { waitFor, Recorder } = require('./wait');
+const { httpGetJson: getJson } = require('./http');
+const { testWithOutput } = require('./harness');
 
 const CLUSTER_CONFIG = `broadcaster {
   cluster { failure-timeout = 2s, down-after = 2s }
@@ -38,27 +39,9 @@ const CLUSTER_CONFIG = `broadcaster {
 
 const READY_TIMEOUT_MS = Number(process.env.BROADCASTER_CLUSTER_READY_TIMEOUT_MS || 60000);
 
+/** GET `url` as JSON: { status, body } (status 0 when unreachable, body null when not JSON); never rejects. */
 function httpGetJson(url, timeoutMs = 2000) {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        let body = null;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch (_) {
-          /* not json */
-        }
-        resolve({ status: res.statusCode, body });
-      });
-    });
-    req.on('timeout', () => {
-      req.destroy();
-      resolve({ status: 0, body: null });
-    });
-    req.on('error', (err) => resolve({ status: 0, body: null, error: err.message }));
-  });
+  return getJson(url, { timeoutMs });
 }
 
 /** Stable address of one node: the object survives a restart of the node on the same ports. */
@@ -122,16 +105,7 @@ class Cluster {
     const cluster = new Cluster({ size, config, dir });
     liveClusters.add(cluster);
     try {
-      const ports = new Set();
-      const unique = async () => {
-        for (;;) {
-          const p = await freePort();
-          if (!ports.has(p)) {
-            ports.add(p);
-            return p;
-          }
-        }
-      };
+      const unique = portAllocator();
       for (let i = 0; i < size; i++) cluster.slots.push(new NodeSlot(i, await unique(), await unique()));
       cluster.seeds = cluster.slots.map((s) => `127.0.0.1:${s.clusterPort}`);
       await Promise.all(cluster.slots.map((slot) => cluster.startNode(slot.index, { waitReady: false })));
@@ -245,17 +219,6 @@ class Cluster {
       /* best effort */
     }
   }
-}
-
-/** Finds the first numeric `code` anywhere in a pusher-js error object (close codes, pusher:error). */
-function findCode(err) {
-  if (!err || typeof err !== 'object') return undefined;
-  if (typeof err.code === 'number') return err.code;
-  for (const k of ['data', 'error']) {
-    const c = findCode(err[k]);
-    if (c !== undefined) return c;
-  }
-  return undefined;
 }
 
 /**
@@ -496,23 +459,7 @@ function useCluster(options = {}) {
     { timeout: 30000 }
   );
 
-  h.test = (name, fn, opts = {}) =>
-    it(name, { timeout: TEST_TIMEOUT_MS, ...opts }, async (t) => {
-      try {
-        await fn(t);
-      } catch (err) {
-        if (h.cluster) {
-          const tail = `\n${h.cluster.output(40)}`;
-          try {
-            if (err && typeof err.stack === 'string') err.stack = `${err.stack}${tail}`;
-            else if (err && typeof err.message === 'string') err.message = `${err.message}${tail}`;
-          } catch (_) {
-            /* frozen error object */
-          }
-        }
-        throw err;
-      }
-    });
+  h.test = (name, fn, opts = {}) => testWithOutput(name, fn, { timeout: TEST_TIMEOUT_MS, ...opts }, () => (h.cluster ? `\n${h.cluster.output(40)}` : null));
 
   return h;
 }

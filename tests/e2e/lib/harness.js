@@ -20,6 +20,29 @@ const { ClientPool } = require('./clients');
 
 const TEST_TIMEOUT_MS = 20000;
 
+/**
+ * it(name, options, fn), except that when fn fails the text `tail()` returns (null: nothing) is appended
+ * to the error's stack (or message), so the report shows the servers' output next to the failure.
+ */
+function testWithOutput(name, fn, options, tail) {
+  return it(name, options, async (t) => {
+    try {
+      await fn(t);
+    } catch (err) {
+      const text = tail();
+      if (text) {
+        try {
+          if (err && typeof err.stack === 'string') err.stack = `${err.stack}${text}`;
+          else if (err && typeof err.message === 'string') err.message = `${err.message}${text}`;
+        } catch (_) {
+          /* frozen error object */
+        }
+      }
+      throw err;
+    }
+  });
+}
+
 function useBroadcaster(options = {}) {
   const h = {
     server: null,
@@ -63,24 +86,11 @@ function useBroadcaster(options = {}) {
   );
 
   h.test = (name, fn, opts = {}) =>
-    it(name, { timeout: TEST_TIMEOUT_MS, ...opts }, async (t) => {
-      try {
-        await fn(t);
-      } catch (err) {
-        if (h.server) {
-          const tail = `\n--- broadcaster node output (last 60 lines) ---\n${h.server.output(60)}\n--- end of node output ---`;
-          try {
-            if (err && typeof err.stack === 'string') err.stack = `${err.stack}${tail}`;
-            else if (err && typeof err.message === 'string') err.message = `${err.message}${tail}`;
-          } catch (_) {
-            /* frozen error object */
-          }
-        }
-        throw err;
-      }
-    });
+    testWithOutput(name, fn, { timeout: TEST_TIMEOUT_MS, ...opts }, () =>
+      h.server ? `\n--- broadcaster node output (last 60 lines) ---\n${h.server.output(60)}\n--- end of node output ---` : null
+    );
 
   return h;
 }
 
-module.exports = { useBroadcaster };
+module.exports = { useBroadcaster, testWithOutput };

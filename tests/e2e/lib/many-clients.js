@@ -14,6 +14,8 @@
 
 const { spawn } = require('node:child_process');
 
+const { trackExit, killNow } = require('./process');
+
 const FD_LIMIT = 4096;
 
 class ManyClients {
@@ -22,14 +24,9 @@ class ManyClients {
     this.stderr = '';
     this.pending = new Map();
     this.seq = 0;
-    this.exited = null;
-    this.exitPromise = new Promise((resolve) => {
-      proc.on('exit', (code, signal) => {
-        this.exited = { code, signal };
-        for (const { reject } of this.pending.values()) reject(new Error(`client child exited (code ${code}, signal ${signal}): ${this.stderr}`));
-        this.pending.clear();
-        resolve(this.exited);
-      });
+    trackExit(this, proc, ({ code, signal }) => {
+      for (const { reject } of this.pending.values()) reject(new Error(`client child exited (code ${code}, signal ${signal}): ${this.stderr}`));
+      this.pending.clear();
     });
     proc.stderr.on('data', (c) => (this.stderr += c.toString('utf8')));
     proc.on('message', (msg) => {
@@ -79,14 +76,7 @@ class ManyClients {
   }
 
   async stop() {
-    if (!this.exited) {
-      try {
-        this.proc.kill('SIGKILL');
-      } catch (_) {
-        /* gone */
-      }
-      await this.exitPromise;
-    }
+    await killNow(this);
   }
 }
 

@@ -14,10 +14,11 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const net = require('node:net');
 
 const { freePort, REPO_ROOT } = require('./server');
 const { waitFor } = require('./wait');
+const { canConnect } = require('./http');
+const { findExecutable, terminate, ForegroundProcess } = require('./process');
 
 function nginxBinary() {
   if (process.env.E2E_NGINX) {
@@ -28,16 +29,8 @@ function nginxBinary() {
     }
     return process.env.E2E_NGINX;
   }
-  for (const dir of (process.env.PATH || '').split(path.delimiter).concat(['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin'])) {
-    if (!dir) continue;
-    const candidate = path.join(dir, 'nginx');
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch (_) {
-      /* keep looking */
-    }
-  }
+  const found = findExecutable('nginx', ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin']);
+  if (found) return found;
   throw new Error(
     `nginx is not installed (not on PATH, not in /usr/sbin). The cluster end-to-end tests need a real nginx:\n` +
       `  sudo bash ${path.join(REPO_ROOT, 'scripts', 'install-test-deps.sh')}\n` +
@@ -99,73 +92,23 @@ ${servers}
 `;
 }
 
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-    s.setTimeout(500, () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
-}
-
-class Nginx {
+/** nginx in the foreground; output() is its stderr followed by its error log. */
+class Nginx extends ForegroundProcess {
   constructor({ bin, dir, port, proc, confFile }) {
+    // startNginx() handles spawn errors itself.
+    super({ name: 'nginx', dir, proc, logFile: path.join(dir, 'error.log'), captureSpawnError: false });
     this.bin = bin;
-    this.dir = dir;
     this.port = port;
     this.host = '127.0.0.1';
-    this.proc = proc;
     this.confFile = confFile;
-    this.stderr = [];
-    this.exited = null;
-    this.exitPromise = new Promise((resolve) => {
-      proc.on('exit', (code, signal) => {
-        this.exited = { code, signal };
-        resolve(this.exited);
-      });
-    });
-    proc.stdout.on('data', (c) => this.stderr.push(c.toString('utf8')));
-    proc.stderr.on('data', (c) => this.stderr.push(c.toString('utf8')));
   }
 
   get httpBase() {
     return `http://${this.host}:${this.port}`;
   }
 
-  /** Last lines of nginx's error log (and its own stderr), for failure reports. */
-  output(n = 30) {
-    let log = '';
-    try {
-      log = fs.readFileSync(path.join(this.dir, 'error.log'), 'utf8');
-    } catch (_) {
-      /* not written yet */
-    }
-    const lines = (this.stderr.join('') + log).split('\n').filter(Boolean);
-    return lines.slice(-n).join('\n') || '(no nginx output)';
-  }
-
   async stop() {
-    if (!this.exited) {
-      try {
-        this.proc.kill('SIGTERM'); // fast shutdown of master and workers
-      } catch (_) {
-        /* already gone */
-      }
-      const killTimer = setTimeout(() => {
-        try {
-          this.proc.kill('SIGKILL');
-        } catch (_) {
-          /* gone */
-        }
-      }, 5000);
-      await this.exitPromise;
-      clearTimeout(killTimer);
-    }
+    await terminate(this); // SIGTERM: fast shutdown of master and workers
     try {
       fs.rmSync(this.dir, { recursive: true, force: true });
     } catch (_) {

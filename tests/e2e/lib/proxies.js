@@ -15,11 +15,10 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const net = require('node:net');
-const http = require('node:http');
-const https = require('node:https');
 
-const CHILD_TIMEOUT_MS = 20000;
+const { canConnect, requestText } = require('./http');
+const { findExecutable, ForegroundProcess } = require('./process');
+const { runChildClient, runAsChild, startChild, connectPusher, subscribeChannel, finishChild } = require('./child-client');
 
 // ------------------------------------------------------------------ certificates
 
@@ -52,114 +51,36 @@ function signedRequest({ scheme = 'http', host = '127.0.0.1', port, prefix = '',
   const query = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join('&');
   const signedPath = signPrefix ? prefix + apiPath : apiPath;
   const signature = crypto.createHmac('sha256', secret).update([method, signedPath, query].join('\n')).digest('hex');
-  const lib = scheme === 'https' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = lib.request(
-      {
-        host,
-        port,
-        method,
-        path: `${prefix}${apiPath}?${query}&auth_signature=${signature}`,
-        headers: { ...(bodyText ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bodyText) } : {}), ...headers },
-        ca,
-        agent: false,
-        timeout: timeoutMs,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode, body: text }));
-      }
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${prefix}${apiPath} timed out`)));
-    req.on('error', reject);
-    if (bodyText) req.write(bodyText);
-    req.end();
-  });
+  return requestText({
+    scheme,
+    options: {
+      host,
+      port,
+      method,
+      path: `${prefix}${apiPath}?${query}&auth_signature=${signature}`,
+      headers: { ...(bodyText ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bodyText) } : {}), ...headers },
+      ca,
+      agent: false,
+      timeout: timeoutMs,
+    },
+    body: bodyText,
+    timeoutMessage: `${method} ${prefix}${apiPath} timed out`,
+  }).then(({ status, body: text }) => ({ status, body: text }));
 }
 
 /** GET over http(s) trusting `ca`; resolves { status, body, headers }. */
 function get({ scheme = 'http', host = '127.0.0.1', port, path: urlPath, ca, headers = {}, timeoutMs = 3000 }) {
-  const lib = scheme === 'https' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = lib.get({ host, port, path: urlPath, ca, headers, agent: false, timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode, body, headers: res.headers }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${urlPath} timed out`)));
-    req.on('error', reject);
-  });
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-    s.setTimeout(500, () => {
-      s.destroy();
-      resolve(false);
-    });
+  return requestText({
+    scheme,
+    options: { host, port, path: urlPath, ca, headers, agent: false, timeout: timeoutMs },
+    timeoutMessage: `GET ${urlPath} timed out`,
   });
 }
 
 // ------------------------------------------------------------------ proxy processes
 
-class ProxyProcess {
-  constructor({ name, dir, proc, logFile }) {
-    this.name = name;
-    this.dir = dir;
-    this.proc = proc;
-    this.logFile = logFile;
-    this.out = [];
-    this.exited = null;
-    this.exitPromise = new Promise((resolve) => {
-      proc.on('exit', (code, signal) => {
-        this.exited = { code, signal };
-        resolve(this.exited);
-      });
-    });
-    proc.on('error', (err) => this.out.push(`[e2e] spawn error: ${err.message}\n`));
-    proc.stdout.on('data', (c) => this.out.push(c.toString('utf8')));
-    proc.stderr.on('data', (c) => this.out.push(c.toString('utf8')));
-  }
-
-  output(n = 30) {
-    let log = '';
-    if (this.logFile) {
-      try {
-        log = fs.readFileSync(this.logFile, 'utf8');
-      } catch (_) {
-        /* not written */
-      }
-    }
-    return (this.out.join('') + log).split('\n').filter(Boolean).slice(-n).join('\n') || `(no ${this.name} output)`;
-  }
-
-  async stop() {
-    if (!this.exited) {
-      try {
-        this.proc.kill('SIGTERM');
-      } catch (_) {
-        /* gone */
-      }
-      const timer = setTimeout(() => {
-        try {
-          this.proc.kill('SIGKILL');
-        } catch (_) {
-          /* gone */
-        }
-      }, 5000);
-      await this.exitPromise;
-      clearTimeout(timer);
-    }
-  }
-}
+/** A proxy running in the foreground as a child (lib/process.js ForegroundProcess). */
+const ProxyProcess = ForegroundProcess;
 
 async function waitListening(proxy, ports, timeoutMs = 10000) {
   const deadline = Date.now() + timeoutMs;
@@ -255,15 +176,8 @@ ${PROXY_HEADERS}
 
 function caddyBinary() {
   if (process.env.E2E_CADDY) return process.env.E2E_CADDY;
-  for (const d of (process.env.PATH || '').split(path.delimiter).concat(['/usr/bin', '/usr/local/bin'])) {
-    if (!d) continue;
-    try {
-      fs.accessSync(path.join(d, 'caddy'), fs.constants.X_OK);
-      return path.join(d, 'caddy');
-    } catch (_) {
-      /* keep looking */
-    }
-  }
+  const found = findExecutable('caddy', ['/usr/bin', '/usr/local/bin']);
+  if (found) return found;
   const { REPO_ROOT } = require('./server');
   throw new Error(`caddy is not installed (not on PATH). Install it with:\n  sudo bash ${path.join(REPO_ROOT, 'scripts', 'install-test-deps.sh')}\nor point E2E_CADDY at a caddy binary.`);
 }
@@ -308,19 +222,13 @@ http://:${port} {
  * waiting (bounded) for GET <prefix>/up = 200. Returns a lib/server.js BroadcasterServer.
  */
 async function startNodeWithEnv({ env = {}, prefix = '', name = 'node', config } = {}) {
-  const { BroadcasterServer, dllPath, freePort, httpGetStatus, DEFAULT_CONFIG } = require('./server');
-  const dll = dllPath();
-  if (!fs.existsSync(dll)) throw new Error(`Broadcaster node dll not found at ${dll}: run dotnet build Cluster.sln first`);
+  const { BroadcasterServer, requireDll, spawnNode, freePort, httpGetStatus, DEFAULT_CONFIG } = require('./server');
+  const dll = requireDll();
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-e2e-proxy-node-'));
   const configFile = path.join(tmpDir, 'broadcaster.conf');
   fs.writeFileSync(configFile, config || DEFAULT_CONFIG);
   const port = await freePort();
-  const args = [dll, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile];
-  const proc = spawn('dotnet', args, {
-    cwd: tmpDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', ...env },
-  });
+  const { proc, args } = spawnNode({ dll, port, configFile, cwd: tmpDir, env });
   const server = new BroadcasterServer({ port, proc, configFile, tmpDir, dll, name });
   server.push(`[e2e] started: ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}dotnet ${args.join(' ')}`);
   const deadline = Date.now() + Number(process.env.BROADCASTER_STARTUP_TIMEOUT_MS || 30000);
@@ -347,56 +255,19 @@ async function startNodeWithEnv({ env = {}, prefix = '', name = 'node', config }
  * input: { port, wsPath, forceTLS, channel, triggers: [{ mode: 'sdk'|'sdk-base-path'|'signed', prefix, event, payload, headers }] }
  * Resolves { socketId, statuses: [...], received: { event: data } }.
  */
-async function runProxyClient(caFile, input) {
-  const { runProcess } = require('./tls');
-  const env = { ...process.env, NODE_EXTRA_CA_CERTS: caFile };
-  delete env.NODE_TLS_REJECT_UNAUTHORIZED;
-  const { code, stdout, stderr } = await runProcess(process.execPath, [__filename, 'client', JSON.stringify(input)], { env, timeoutMs: CHILD_TIMEOUT_MS + 5000 });
-  const line = stdout.trim().split('\n').filter(Boolean).pop() || '';
-  let result;
-  try {
-    result = JSON.parse(line);
-  } catch (_) {
-    throw new Error(`proxy client child exited with ${code} without a result\nstdout: ${stdout}\nstderr: ${stderr}`);
-  }
-  if (code !== 0 || !result.ok) throw new Error(`proxy client child failed (exit ${code}): ${result.error || line}\nstderr: ${stderr}`);
-  return result;
+function runProxyClient(caFile, input) {
+  return runChildClient(__filename, caFile, input, 'proxy client');
 }
 
 async function childMain(inputText) {
   const input = JSON.parse(inputText);
-  const Pusher = require('pusher-js');
   const PusherServer = require('pusher');
   const result = { ok: false, statuses: [], received: {} };
-  const timer = setTimeout(() => {
-    result.error = `timed out after ${CHILD_TIMEOUT_MS} ms (${JSON.stringify(result)})`;
-    process.stdout.write(JSON.stringify(result) + '\n');
-    process.exit(3);
-  }, CHILD_TIMEOUT_MS);
+  const timer = startChild(result);
 
-  const client = new Pusher('app-key', {
-    wsHost: '127.0.0.1',
-    wsPort: input.port,
-    wssPort: input.port,
-    wsPath: input.wsPath || '',
-    forceTLS: input.forceTLS !== false,
-    enabledTransports: ['ws', 'wss'],
-    disableStats: true,
-    cluster: 'mt1',
-  });
-  const errors = [];
-  client.connection.bind('error', (err) => errors.push(err));
-  await new Promise((resolve, reject) => {
-    client.connection.bind('connected', resolve);
-    client.connection.bind('failed', () => reject(new Error('pusher-js: connection failed ' + JSON.stringify(errors))));
-    client.connection.bind('unavailable', () => reject(new Error('pusher-js: connection unavailable ' + JSON.stringify(errors))));
-  });
+  const client = await connectPusher({ port: input.port, wsPath: input.wsPath || '', forceTLS: input.forceTLS !== false });
   result.socketId = client.connection.socket_id;
-  const ch = client.subscribe(input.channel);
-  await new Promise((resolve, reject) => {
-    ch.bind('pusher:subscription_succeeded', resolve);
-    ch.bind('pusher:subscription_error', (e) => reject(new Error('subscription error ' + JSON.stringify(e))));
-  });
+  const ch = await subscribeChannel(client, input.channel);
   const scheme = input.forceTLS === false ? 'http' : 'https';
   for (const trig of input.triggers) {
     const received = new Promise((resolve) => ch.bind(trig.event, resolve));
@@ -417,18 +288,9 @@ async function childMain(inputText) {
     result.statuses.push(status);
     result.received[trig.event] = await received;
   }
-  client.disconnect();
-  clearTimeout(timer);
-  result.ok = true;
-  process.stdout.write(JSON.stringify(result) + '\n');
-  process.exit(0);
+  finishChild(result, timer, client);
 }
 
-if (require.main === module && process.argv[2] === 'client') {
-  childMain(process.argv[3]).catch((err) => {
-    process.stdout.write(JSON.stringify({ ok: false, error: err && err.stack ? err.stack : String(err) }) + '\n');
-    process.exit(2);
-  });
-}
+runAsChild(module, childMain);
 
 module.exports = { startNodeWithEnv, selfSignedCert, signedRequest, get, startNginxTls, startCaddy, caddyBinary, runProxyClient, ProxyProcess };

@@ -10,7 +10,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
-const http = require('node:http');
+
+const { httpGetStatus } = require('./http');
+const { trackExit, terminate, killNow } = require('./process');
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const DEFAULT_DLL = path.join(REPO_ROOT, 'src', 'Node', 'bin', 'Debug', 'net10.0', 'Broadcaster.Node.dll');
@@ -47,18 +49,42 @@ function freePort() {
   });
 }
 
-function httpGetStatus(url, timeoutMs = 1000) {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(0);
-    });
-    req.on('error', () => resolve(0));
+/**
+ * Hands out free ports, never the same one twice (freePort() alone may return a port again once it
+ * was closed, before the caller's process binds it).
+ */
+function portAllocator() {
+  const used = new Set();
+  return async () => {
+    for (;;) {
+      const p = await freePort();
+      if (!used.has(p)) {
+        used.add(p);
+        return p;
+      }
+    }
+  };
+}
+
+/** dllPath(), or an error naming it when it has not been built. */
+function requireDll() {
+  const dll = dllPath();
+  if (!fs.existsSync(dll)) throw new Error(`Broadcaster node dll not found at ${dll}: run dotnet build Cluster.sln first`);
+  return dll;
+}
+
+/**
+ * Spawns `dotnet <dll> serve --host 127.0.0.1 --port <port> --config <configFile> <extraArgs...>` in `cwd`
+ * with output piped and `env` added to the environment. Returns { proc, args }.
+ */
+function spawnNode({ dll, port, configFile, cwd, extraArgs = [], env = {} }) {
+  const args = [dll, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, ...extraArgs];
+  const proc = spawn('dotnet', args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', ...env },
   });
+  return { proc, args };
 }
 
 class BroadcasterServer {
@@ -73,14 +99,7 @@ class BroadcasterServer {
     this.tmpDir = tmpDir;
     this.dll = dll;
     this.lines = [];
-    this.exited = null;
-    this.exitPromise = new Promise((resolve) => {
-      proc.on('exit', (code, signal) => {
-        this.exited = { code, signal };
-        this.push('[e2e] server process exited code=' + code + ' signal=' + signal);
-        resolve(this.exited);
-      });
-    });
+    trackExit(this, proc, ({ code, signal }) => this.push('[e2e] server process exited code=' + code + ' signal=' + signal));
     const capture = (streamName) => {
       let partial = '';
       return (chunk) => {
@@ -110,14 +129,7 @@ class BroadcasterServer {
 
   /** Crash: SIGKILL the dotnet process itself and wait for it to be gone. */
   async kill() {
-    if (!this.exited) {
-      try {
-        this.proc.kill('SIGKILL');
-      } catch (_) {
-        /* already gone */
-      }
-      await this.exitPromise;
-    }
+    await killNow(this);
   }
 
   get httpBase() {
@@ -131,25 +143,7 @@ class BroadcasterServer {
   }
 
   async stop() {
-    if (!this.exited) {
-      try {
-        this.proc.kill('SIGTERM');
-      } catch (_) {
-        /* already gone */
-      }
-      const killTimer = setTimeout(() => {
-        if (!this.exited) {
-          this.push('[e2e] server did not exit within 5 s of SIGTERM, sending SIGKILL');
-          try {
-            this.proc.kill('SIGKILL');
-          } catch (_) {
-            /* already gone */
-          }
-        }
-      }, 5000);
-      await this.exitPromise;
-      clearTimeout(killTimer);
-    }
+    await terminate(this, { onForce: () => this.push('[e2e] server did not exit within 5 s of SIGTERM, sending SIGKILL') });
     if (this.keepTmpDir) return;
     try {
       fs.rmSync(this.tmpDir, { recursive: true, force: true });
@@ -185,15 +179,11 @@ async function startServer({ config = DEFAULT_CONFIG, port: fixedPort, clusterPo
   fs.writeFileSync(configFile, config);
 
   const port = fixedPort || (await freePort());
-  const args = [dll, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile];
-  if (clusterPort) args.push('--cluster-port', String(clusterPort));
-  for (const seed of seeds) args.push('--seed', seed);
-  if (debug) args.push('--debug');
-  const proc = spawn('dotnet', args, {
-    cwd: tmpDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
-  });
+  const extraArgs = [];
+  if (clusterPort) extraArgs.push('--cluster-port', String(clusterPort));
+  for (const seed of seeds) extraArgs.push('--seed', seed);
+  if (debug) extraArgs.push('--debug');
+  const { proc, args } = spawnNode({ dll, port, configFile, cwd: tmpDir, extraArgs });
   const server = new BroadcasterServer({ port, proc, configFile, tmpDir, dll, name, clusterPort, keepTmpDir: Boolean(givenTmpDir) });
   server.push(`[e2e] started: dotnet ${args.join(' ')}`);
   let spawnError = null;
@@ -226,4 +216,4 @@ async function startServer({ config = DEFAULT_CONFIG, port: fixedPort, clusterPo
   return server;
 }
 
-module.exports = { startServer, freePort, httpGetStatus, dllPath, APPS, DEFAULT_CONFIG, REPO_ROOT, BroadcasterServer };
+module.exports = { startServer, freePort, portAllocator, httpGetStatus, dllPath, requireDll, spawnNode, APPS, DEFAULT_CONFIG, REPO_ROOT, BroadcasterServer };

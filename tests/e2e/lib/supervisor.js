@@ -19,25 +19,16 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const http = require('node:http');
 
-const { dllPath, freePort, REPO_ROOT } = require('./server');
+const { requireDll, portAllocator, REPO_ROOT } = require('./server');
 const { waitFor } = require('./wait');
-
-const SEARCH_PATH = (process.env.PATH || '').split(path.delimiter).concat(['/usr/bin', '/usr/sbin', '/usr/local/bin']);
+const { httpGetJson: getJson } = require('./http');
+const { findExecutable, trackExit } = require('./process');
 
 function findBinary(name, envVar) {
   if (process.env[envVar]) return process.env[envVar];
-  for (const dir of SEARCH_PATH) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch (_) {
-      /* keep looking */
-    }
-  }
+  const found = findExecutable(name, ['/usr/bin', '/usr/sbin', '/usr/local/bin']);
+  if (found) return found;
   throw new Error(
     `${name} is not installed (not on PATH). The operations end-to-end tests need it:\n` +
       `  sudo bash ${path.join(REPO_ROOT, 'scripts', 'install-test-deps.sh')}\n` +
@@ -45,27 +36,9 @@ function findBinary(name, envVar) {
   );
 }
 
+/** GET `url` as JSON on a fresh connection (agent: false): { status, body }, status 0 when unreachable; never rejects. */
 function httpGetJson(url, timeoutMs = 1000) {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        let body = null;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch (_) {
-          /* not json */
-        }
-        resolve({ status: res.statusCode, body });
-      });
-    });
-    req.on('timeout', () => {
-      req.destroy();
-      resolve({ status: 0, body: null });
-    });
-    req.on('error', () => resolve({ status: 0, body: null }));
-  });
+  return getJson(url, { timeoutMs, agent: false });
 }
 
 function hardFileLimit() {
@@ -116,22 +89,12 @@ class Supervisor {
   static async start({ size = 3, config, readyTimeoutMs = 60000 }) {
     const supervisord = findBinary('supervisord', 'E2E_SUPERVISORD');
     findBinary('supervisorctl', 'E2E_SUPERVISORCTL');
-    const dll = dllPath();
-    if (!fs.existsSync(dll)) throw new Error(`Broadcaster node dll not found at ${dll}: run dotnet build Cluster.sln first`);
+    const dll = requireDll();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-supervisord-'));
     const nodeConf = path.join(dir, 'broadcaster.conf');
     fs.writeFileSync(nodeConf, config);
 
-    const used = new Set();
-    const unique = async () => {
-      for (;;) {
-        const p = await freePort();
-        if (!used.has(p)) {
-          used.add(p);
-          return p;
-        }
-      }
-    };
+    const unique = portAllocator();
     const programs = [];
     for (let i = 1; i <= size; i++) {
       const port = await unique();
@@ -186,12 +149,7 @@ ${sections.join('\n')}`
     live.add(sup);
     // detached: supervisord leads its own process group, which stop() kills as a last resort.
     sup.proc = spawn(supervisord, ['-c', confFile], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    sup.exitPromise = new Promise((resolve) => {
-      sup.proc.on('exit', (code, signal) => {
-        sup.exited = { code, signal };
-        resolve(sup.exited);
-      });
-    });
+    trackExit(sup, sup.proc);
     sup.proc.on('error', (err) => (sup.stdout += `[e2e] spawn error: ${err.message}\n`));
     sup.proc.stdout.on('data', (c) => (sup.stdout += c.toString('utf8')));
     sup.proc.stderr.on('data', (c) => (sup.stdout += c.toString('utf8')));

@@ -9,16 +9,19 @@
  *   GET https://127.0.0.1:<port>/up trusting only the test root (no verification is turned off).
  * - runTlsClient: runs pusher-js + the pusher SDK in a child `node` process started with
  *   NODE_EXTRA_CA_CERTS=<root CA>, because the WebSocket stack under pusher-js reads the
- *   extra CAs only at process start. The child is this file (`node lib/tls.js client <json>`).
+ *   extra CAs only at process start (lib/child-client.js). The child is this file
+ *   (`node lib/tls.js client <json>`).
+ * - runProcess: re-exported from lib/process.js.
  */
 
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const https = require('node:https');
 const path = require('node:path');
 
-const CHILD_TIMEOUT_MS = 20000;
+const { requestText } = require('./http');
+const { runProcess } = require('./process');
+const { runChildClient, runAsChild, startChild, connectPusher, subscribeChannel, finishChild } = require('./child-client');
 
 function hasOpenssl() {
   try {
@@ -81,17 +84,12 @@ function issueServerCert(ca, name, passphrase) {
 
 /** GET https://127.0.0.1:port<path> trusting only `ca`; resolves { status, body, peer } or rejects. */
 function httpsGet(port, urlPath, ca, timeoutMs = 2000) {
-  return new Promise((resolve, reject) => {
-    const req = https.get({ host: '127.0.0.1', port, path: urlPath, ca, timeout: timeoutMs, agent: false }, (res) => {
-      const peer = res.socket.getPeerCertificate(true);
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode, body, peer }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
+  return requestText({
+    scheme: 'https',
+    options: { host: '127.0.0.1', port, path: urlPath, ca, timeout: timeoutMs, agent: false },
+    timeoutMessage: 'timeout',
+    onResponse: (res) => ({ peer: res.socket.getPeerCertificate(true) }),
+  }).then(({ status, body, peer }) => ({ status, body, peer }));
 }
 
 /**
@@ -99,20 +97,14 @@ function httpsGet(port, urlPath, ca, timeoutMs = 2000) {
  * https /up (trusting `caPem`), returns a lib/server.js BroadcasterServer (stop(), output(), exited ...).
  */
 async function startTlsServer({ config, env = {}, caPem, name = 'tls-node', tmpDir }) {
-  const { BroadcasterServer, dllPath, freePort } = require('./server');
+  const { BroadcasterServer, requireDll, spawnNode, freePort } = require('./server');
   const os = require('node:os');
-  const dll = dllPath();
-  if (!fs.existsSync(dll)) throw new Error(`Broadcaster node dll not found at ${dll}: run dotnet build Cluster.sln first`);
+  const dll = requireDll();
   const dir = tmpDir || fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-e2e-tls-'));
   const configFile = path.join(dir, 'broadcaster.conf');
   fs.writeFileSync(configFile, config);
   const port = await freePort();
-  const args = [dll, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile];
-  const proc = spawn('dotnet', args, {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', ...env },
-  });
+  const { proc, args } = spawnNode({ dll, port, configFile, cwd: dir, env });
   const server = new BroadcasterServer({ port, proc, configFile, tmpDir: dir, dll, name, keepTmpDir: Boolean(tmpDir) });
   server.push(`[e2e] started: dotnet ${args.join(' ')}`);
   const deadline = Date.now() + Number(process.env.BROADCASTER_STARTUP_TIMEOUT_MS || 30000);
@@ -142,61 +134,21 @@ async function startTlsServer({ config, env = {}, caPem, name = 'tls-node', tmpD
   }
 }
 
-/** Runs a node process until it exits (bounded); resolves { code, stdout, stderr }. */
-function runProcess(command, args, { env, timeoutMs }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 /**
  * Runs the pusher-js / pusher SDK scenario in a child process that trusts `caFile` through NODE_EXTRA_CA_CERTS.
  * Resolves the child's JSON result; rejects with its output if it fails.
  */
-async function runTlsClient({ caFile, port, channel, event, payload }) {
-  const input = JSON.stringify({ port, channel, event, payload });
-  const env = { ...process.env, NODE_EXTRA_CA_CERTS: caFile };
-  delete env.NODE_TLS_REJECT_UNAUTHORIZED; // verification stays on
-  const { code, stdout, stderr } = await runProcess(process.execPath, [__filename, 'client', input], { env, timeoutMs: CHILD_TIMEOUT_MS + 5000 });
-  const line = stdout.trim().split('\n').filter(Boolean).pop() || '';
-  let result;
-  try {
-    result = JSON.parse(line);
-  } catch (_) {
-    throw new Error(`TLS client child exited with ${code} without a result\nstdout: ${stdout}\nstderr: ${stderr}`);
-  }
-  if (code !== 0 || !result.ok) throw new Error(`TLS client child failed (exit ${code}): ${result.error || line}\nstderr: ${stderr}`);
-  return result;
+function runTlsClient({ caFile, port, channel, event, payload }) {
+  return runChildClient(__filename, caFile, { port, channel, event, payload }, 'TLS client');
 }
 
 /** The child: pusher-js over wss:// subscribes, the pusher SDK triggers over https://, the event must arrive. */
 async function childMain(input) {
   const { port, channel, event, payload } = JSON.parse(input);
   const tls = require('node:tls');
-  const Pusher = require('pusher-js');
   const PusherServer = require('pusher');
   const result = { ok: false };
-  const timer = setTimeout(() => {
-    result.error = `timed out after ${CHILD_TIMEOUT_MS} ms (${JSON.stringify(result)})`;
-    process.stdout.write(JSON.stringify(result) + '\n');
-    process.exit(3);
-  }, CHILD_TIMEOUT_MS);
+  const timer = startChild(result);
 
   // The node's certificate as a default-verifying TLS client sees it (trust comes from NODE_EXTRA_CA_CERTS only).
   result.peer = await new Promise((resolve, reject) => {
@@ -208,48 +160,20 @@ async function childMain(input) {
     socket.on('error', reject);
   });
 
-  const client = new Pusher('app-key', {
-    wsHost: '127.0.0.1',
-    wsPort: port,
-    wssPort: port,
-    forceTLS: true,
-    enabledTransports: ['ws', 'wss'],
-    disableStats: true,
-    cluster: 'mt1',
-  });
-  const errors = [];
-  client.connection.bind('error', (err) => errors.push(err));
-  await new Promise((resolve, reject) => {
-    client.connection.bind('connected', resolve);
-    client.connection.bind('failed', () => reject(new Error('pusher-js: connection failed ' + JSON.stringify(errors))));
-    client.connection.bind('unavailable', () => reject(new Error('pusher-js: connection unavailable ' + JSON.stringify(errors))));
-  });
+  const client = await connectPusher({ port, forceTLS: true });
   result.socketId = client.connection.socket_id;
   result.transport = client.connection.connection && client.connection.connection.transport && client.connection.connection.transport.name;
 
-  const ch = client.subscribe(channel);
-  await new Promise((resolve, reject) => {
-    ch.bind('pusher:subscription_succeeded', resolve);
-    ch.bind('pusher:subscription_error', (e) => reject(new Error('subscription error ' + JSON.stringify(e))));
-  });
+  const ch = await subscribeChannel(client, channel);
   const received = new Promise((resolve) => ch.bind(event, resolve));
 
   const sdk = new PusherServer({ appId: 'app-id', key: 'app-key', secret: 'app-secret', host: '127.0.0.1', port: String(port), useTLS: true, timeout: 10000 });
   const res = await sdk.trigger(channel, event, payload);
   result.triggerStatus = res.status;
   result.received = await received;
-  client.disconnect();
-  clearTimeout(timer);
-  result.ok = true;
-  process.stdout.write(JSON.stringify(result) + '\n');
-  process.exit(0);
+  finishChild(result, timer, client);
 }
 
-if (require.main === module && process.argv[2] === 'client') {
-  childMain(process.argv[3]).catch((err) => {
-    process.stdout.write(JSON.stringify({ ok: false, error: err && err.stack ? err.stack : String(err) }) + '\n');
-    process.exit(2);
-  });
-}
+runAsChild(module, childMain);
 
 module.exports = { hasOpenssl, makeCa, issueServerCert, httpsGet, startTlsServer, runTlsClient, runProcess };

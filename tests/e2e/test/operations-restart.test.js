@@ -13,7 +13,7 @@ const path = require('node:path');
 const { Supervisor, httpGetJson, alive } = require('../lib/supervisor');
 const { dllPath } = require('../lib/server');
 const { runProcess } = require('../lib/tls');
-const { Pusher, PusherServer, waitConnected, uid } = require('../lib/clients');
+const { Pusher, PusherServer, waitConnected, uid, findCode } = require('../lib/clients');
 const { waitFor, Recorder } = require('../lib/wait');
 
 const CONFIG = `broadcaster {
@@ -32,16 +32,6 @@ function cli(args, timeoutMs = 30000) {
     env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
     timeoutMs,
   });
-}
-
-function findCode(err) {
-  if (!err || typeof err !== 'object') return undefined;
-  if (typeof err.code === 'number') return err.code;
-  for (const k of ['data', 'error']) {
-    const c = findCode(err[k]);
-    if (c !== undefined) return c;
-  }
-  return undefined;
 }
 
 describe('rolling restart under supervisord', () => {

@@ -7,20 +7,9 @@ const { describe } = require('node:test');
 const assert = require('node:assert/strict');
 
 const { useBroadcaster } = require('../lib/harness');
-const { subscribe, uid, SOCKET_ID_RE } = require('../lib/clients');
+const { subscribe, uid, SOCKET_ID_RE, findCode } = require('../lib/clients');
 const { waitFor, waitForEvent, Recorder } = require('../lib/wait');
 const { flipLastHexDigit } = require('../lib/auth-server');
-
-/** Finds the first numeric `code` anywhere in a pusher-js error object. */
-function findCode(err) {
-  if (!err || typeof err !== 'object') return undefined;
-  if (typeof err.code === 'number') return err.code;
-  for (const k of ['data', 'error']) {
-    const c = findCode(err[k]);
-    if (c !== undefined) return c;
-  }
-  return undefined;
-}
 
 describe('pusher-js client', () => {
   const h = useBroadcaster();

@@ -87,14 +87,10 @@ public static class Program
     /// <summary>Exit 0 when the node at --host/--port is ready: for Docker healthchecks and scripts, which have no curl.</summary>
     private static async Task<int> ProbeAsync(BroadcasterOptions options)
     {
-        var host = options.Host is "0.0.0.0" or "" or "*" ? "127.0.0.1" : options.Host;
-        using var handler = new HttpClientHandler();
-        // The certificate names the public host, not the loopback address the probe uses; only readiness is read.
-        if (options.Tls.Enabled) handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
-        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(3) };
+        using var http = LocalNode.CreateClient(options, TimeSpan.FromSeconds(3));
         try
         {
-            using var response = await http.GetAsync($"{(options.Tls.Enabled ? "https" : "http")}://{host}:{options.Port}{options.PathPrefix}/ready");
+            using var response = await http.GetAsync($"{LocalNode.BaseUrl(options)}/ready");
             Console.WriteLine(await response.Content.ReadAsStringAsync());
             return response.IsSuccessStatusCode ? 0 : 1;
         }

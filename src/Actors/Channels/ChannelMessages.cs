@@ -17,9 +17,6 @@ public sealed record Subscribe(IPusherSocket Socket, IActorRef Connection, Prese
 
 public sealed record Unsubscribe(string SocketId) : IChannelCommand;
 
-/// <summary>Ready-made frame bytes for every subscriber but <paramref name="ExceptSocketId"/>.</summary>
-public sealed record Publish(ReadOnlyMemory<byte> Frame, string? ExceptSocketId) : IChannelCommand;
-
 /// <summary>A client event: delivered only if the sender is subscribed, and never back to the sender.</summary>
 public sealed record ClientPublish(ReadOnlyMemory<byte> Frame, string SenderSocketId) : IChannelCommand;
 

@@ -79,9 +79,6 @@ public sealed class ChannelRegistry : ReceiveActor
             case Unsubscribe u when entry is not null:
                 OnUnsubscribe(envelope, entry, u.SocketId);
                 break;
-            case Publish p:
-                entry?.Subscribers.Deliver(p.Frame, p.ExceptSocketId);
-                break;
             case ClientPublish p when entry is not null && entry.Sockets.ContainsKey(p.SenderSocketId):
                 entry.Subscribers.Deliver(p.Frame, p.SenderSocketId);
                 _bus.Tell(new ToPeers(new ChannelEvent(envelope.AppId, envelope.Channel, p.Frame, p.SenderSocketId)));

@@ -13,19 +13,6 @@ public sealed class ChannelSubscribers
     private readonly Lock _lock = new();
     private readonly Dictionary<string, IPusherSocket> _sockets = new(StringComparer.Ordinal);
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock) return _sockets.Count;
-        }
-    }
-
-    public IReadOnlyList<IPusherSocket> Snapshot()
-    {
-        lock (_lock) return _sockets.Values.ToList();
-    }
-
     /// <summary>Queues <paramref name="reply"/> on the socket and adds it, atomically with respect to <see cref="Deliver"/>.</summary>
     internal void Add(IPusherSocket socket, ReadOnlyMemory<byte> reply)
     {

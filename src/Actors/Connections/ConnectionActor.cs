@@ -198,7 +198,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             _socket.TrySend(ServerFrames.Error(4301, "Client events are only allowed on private and presence channels.", channel));
             return;
         }
-        if (frame.Event.Length > _settings.Limits.MaxEventNameLength || frame.DataSize() > _settings.Limits.MaxEventDataBytes)
+        if (frame.Event.Length > _settings.Limits.MaxEventNameLength || frame.DataSize > _settings.Limits.MaxEventDataBytes)
         {
             _socket.TrySend(ServerFrames.Error(4301, "Client event rejected: event name or data too large.", channel));
             return;
@@ -211,7 +211,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         }
         var relayed = ServerFrames.ClientEvent(frame.Event, channel, frame.RawData, subscription.UserId);
         _channels.Tell(new ChannelEnvelope(_app.Id, channel, new ClientPublish(relayed, SocketId)));
-        Debug($"client event {frame.Event} on {channel}");
+        // The one log line on the per-message path: build it only when someone reads it.
+        if (_settings.DebugLog is not null) Debug($"client event {frame.Event} on {channel}");
     }
 
     private void CheckLiveness()

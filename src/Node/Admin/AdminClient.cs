@@ -25,14 +25,10 @@ public static class AdminClient
         };
         if (body.Length > 0) query["body_md5"] = PusherSignature.Md5Hex(System.Text.Encoding.UTF8.GetBytes(body));
         var signature = PusherSignature.Sign(signer.Secret, HttpRequestAuthenticator.StringToSign(method, path, query));
-        var host = options.Host is "0.0.0.0" or "" or "*" ? "127.0.0.1" : options.Host;
-        var scheme = options.Tls.Enabled ? "https" : "http";
-        var url = $"{scheme}://{host}:{options.Port}{options.PathPrefix}{path}?" +
+        var baseUrl = LocalNode.BaseUrl(options);
+        var url = $"{baseUrl}{path}?" +
                   string.Join('&', query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")) + $"&auth_signature={signature}";
-        using var handler = new HttpClientHandler();
-        // The node's own certificate may be issued for its public name, not for the loopback address used here.
-        if (options.Tls.Enabled) handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
-        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
+        using var http = LocalNode.CreateClient(options, TimeSpan.FromSeconds(15));
         try
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), url);
@@ -49,7 +45,7 @@ public static class AdminClient
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            Console.Error.WriteLine($"broadcaster: cannot reach the node at {scheme}://{host}:{options.Port}: {e.Message}");
+            Console.Error.WriteLine($"broadcaster: cannot reach the node at {baseUrl}: {e.Message}");
             return 1;
         }
     }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Broadcaster.Actors.Cluster;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
+using Broadcaster.Node.HttpApi;
 using Broadcaster.Protocol.Http;
 
 namespace Broadcaster.Node.Admin;
@@ -10,7 +11,7 @@ namespace Broadcaster.Node.Admin;
 /// <c>POST [prefix]/broadcaster/restart</c> (rolling restart of every node) and <c>GET [prefix]/broadcaster/status</c>
 /// (every node, its state, connections and channels), both signed like HTTP API calls.
 /// </summary>
-public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors, ILogger<AdminEndpoint> logger)
+public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors, SignedRequest signed, ILogger<AdminEndpoint> logger)
 {
     public async Task<IResult> RestartAsync(HttpContext context)
     {
@@ -58,15 +59,16 @@ public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors,
 
     private async Task<IResult?> AuthenticateAsync(HttpContext context)
     {
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer);
         var credentials = AdminCredentials.For(options, context.Request.Query["auth_key"].ToString());
         if (credentials is null) return Results.Json(new { error = "Unknown auth_key" }, statusCode: 401);
-        var path = context.Request.Path.Value ?? "";
-        if (options.PathPrefix.Length > 0 && path.StartsWith(options.PathPrefix, StringComparison.Ordinal)) path = path[options.PathPrefix.Length..];
-        var query = context.Request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString()));
-        var result = HttpRequestAuthenticator.Verify(credentials, context.Request.Method, path, query, buffer.ToArray(),
-            DateTimeOffset.UtcNow, options.Limits.TimestampWindowSeconds);
-        return result.IsOk ? null : Results.Json(new { error = result.Error }, statusCode: result.Status);
+        try
+        {
+            var result = signed.Verify(context, credentials, await signed.ReadBodyAsync(context.Request));
+            return result.IsOk ? null : Results.Json(new { error = result.Error }, statusCode: result.Status);
+        }
+        catch (ApiError e)
+        {
+            return Results.Json(new { error = e.Message }, statusCode: e.Status);
+        }
     }
 }

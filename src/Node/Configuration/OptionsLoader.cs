@@ -192,11 +192,7 @@ public static class OptionsLoader
         if (!config.HasPath(path)) return;
         var value = config.GetValue(path);
         if (!value.IsObject()) throw new SettingsException($"{path}: expected an object");
-        foreach (var key in value.GetObject().Items.Keys)
-        {
-            if (!known.Contains(key))
-                throw new SettingsException($"{path}.{key}: unknown setting (known: {string.Join(", ", known)})");
-        }
+        CheckKeys(value.GetObject(), path, known);
     }
 
     internal static void CheckKeys(HoconObject obj, string path, string[] known)

@@ -89,6 +89,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton<ClusterQueries>();
         builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton<ApiRateLimiter>();
+        builder.Services.AddSingleton<SignedRequest>();
         builder.Services.AddSingleton<AdminEndpoint>();
 
         var web = builder.Build();

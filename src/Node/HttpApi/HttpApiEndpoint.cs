@@ -1,11 +1,9 @@
-using System.Buffers;
 using Akka.Actor;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
 using Broadcaster.Node.Metrics;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Broadcaster.Node.HttpApi;
 
@@ -14,8 +12,8 @@ namespace Broadcaster.Node.HttpApi;
 /// (PROTOCOL.md 6.2), then hands the request to <see cref="HttpApiHandlers"/>. Every answer is JSON.
 /// </summary>
 public sealed class HttpApiEndpoint(
-    BroadcasterOptions options, AppDirectory apps, HttpApiHandlers handlers, ApiRateLimiter rateLimiter, NodeMetrics metrics,
-    ILogger<HttpApiEndpoint> logger)
+    BroadcasterOptions options, AppDirectory apps, HttpApiHandlers handlers, SignedRequest signed, ApiRateLimiter rateLimiter,
+    NodeMetrics metrics, ILogger<HttpApiEndpoint> logger)
 {
     private const string BytesReadKey = "broadcaster.bytes-read";
 
@@ -40,11 +38,9 @@ public sealed class HttpApiEndpoint(
                 context.Response.Headers.Allow = route.Method;
                 throw new ApiError(405, $"Method {context.Request.Method} is not allowed here; use {route.Method}");
             }
-            var body = await ReadBodyAsync(context.Request);
+            var body = await signed.ReadBodyAsync(context.Request);
             context.Items[BytesReadKey] = (long)body.Length;
-            var query = context.Request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString()));
-            var auth = HttpRequestAuthenticator.Verify(app, context.Request.Method, SignedPath(context), query, body.Span,
-                DateTimeOffset.UtcNow, options.Limits.TimestampWindowSeconds);
+            var auth = signed.Verify(context, app, body);
             if (!auth.IsOk) throw new ApiError(auth.Status, auth.Error!);
             if (!app.Enabled) throw new ApiError(403, "Application disabled");
             if (!rateLimiter.TryTake(app.Id))
@@ -59,11 +55,6 @@ public sealed class HttpApiEndpoint(
         {
             return (e.Status, ApiResponses.Error(e.Message));
         }
-        catch (BadHttpRequestException e)
-        {
-            // Kestrel's own limits (a body over the size limit without Content-Length) report their status here.
-            return (e.StatusCode, ApiResponses.Error(e.Message));
-        }
         catch (AskTimeoutException)
         {
             return (503, ApiResponses.Error("The node did not answer in time; try again"));
@@ -73,30 +64,5 @@ public sealed class HttpApiEndpoint(
             logger.LogError(e, "HTTP API request {Method} {Path} failed", context.Request.Method, context.Request.Path);
             return (500, ApiResponses.Error("Internal server error"));
         }
-    }
-
-    /// <summary>The path as received on the wire, starting at <c>/apps/</c>: the SDKs sign it without any deployment prefix.</summary>
-    private string SignedPath(HttpContext context)
-    {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
-        var q = raw.IndexOf('?');
-        if (q >= 0) raw = raw[..q];
-        var apps = raw.IndexOf("/apps/", options.PathPrefix.Length, StringComparison.Ordinal);
-        return apps >= 0 ? raw[apps..] : raw;
-    }
-
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request)
-    {
-        var max = options.Limits.MaxRequestBodyBytes;
-        if (request.ContentLength > max) throw new ApiError(413, $"Request body too large: at most {max} bytes");
-        var buffer = new ArrayBufferWriter<byte>(256);
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk)) > 0)
-        {
-            if (buffer.WrittenCount + read > max) throw new ApiError(413, $"Request body too large: at most {max} bytes");
-            buffer.Write(chunk.AsSpan(0, read));
-        }
-        return buffer.WrittenMemory;
     }
 }

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace Broadcaster.Protocol.Frames;
 
 /// <summary>
@@ -13,21 +10,8 @@ public sealed record ClientFrame(string Event, string? Channel, string? RawData,
 
     /// <summary>
     /// Size of <c>data</c> for the event size limit, in UTF-8 bytes: of the string itself when data is a
-    /// string (quotes and escapes not counted), of its JSON text otherwise (PROTOCOL.md 10.18).
+    /// string (quotes and escapes not counted), of its JSON text otherwise (PROTOCOL.md 10.18). Measured by
+    /// the parser, which already holds the decoded value.
     /// </summary>
-    public int DataSize()
-    {
-        if (RawData is null) return 0;
-        if (RawData.Length == 0 || RawData[0] != '"') return Encoding.UTF8.GetByteCount(RawData);
-        using var doc = JsonDocument.Parse(RawData);
-        try
-        {
-            return Encoding.UTF8.GetByteCount(doc.RootElement.GetString() ?? "");
-        }
-        catch (InvalidOperationException)
-        {
-            // A lone surrogate escape cannot be decoded: count the text as sent.
-            return Encoding.UTF8.GetByteCount(RawData);
-        }
-    }
+    public int DataSize { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Broadcaster.Protocol.Frames;
@@ -26,18 +27,34 @@ public static class ClientFrameParser
             string? channel = root.TryGetProperty("channel", out var ch) && ch.ValueKind == JsonValueKind.String ? ch.GetString() : null;
             string? raw = null;
             var data = PusherEventData.Empty;
+            var size = 0;
             if (root.TryGetProperty("data", out var d))
             {
                 raw = d.GetRawText();
                 if (name.StartsWith("pusher:", StringComparison.Ordinal)) data = ReadPusherData(d);
+                else size = DataSize(d, raw);
             }
-            frame = new ClientFrame(name, channel, raw, data);
+            frame = new ClientFrame(name, channel, raw, data) { DataSize = size };
             return true;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             error = "Invalid message format: not valid JSON";
             return false;
+        }
+    }
+
+    private static int DataSize(JsonElement data, string raw)
+    {
+        if (data.ValueKind != JsonValueKind.String) return Encoding.UTF8.GetByteCount(raw);
+        try
+        {
+            return Encoding.UTF8.GetByteCount(data.GetString() ?? "");
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape cannot be decoded: count the text as sent.
+            return Encoding.UTF8.GetByteCount(raw);
         }
     }
 

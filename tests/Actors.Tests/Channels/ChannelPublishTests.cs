@@ -1,5 +1,6 @@
 using Akka.Actor;
 using System.Runtime.InteropServices;
+using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Tests.Support;
 using Xunit;
@@ -24,7 +25,7 @@ public sealed class ChannelPublishTests : ActorTestBase
         foreach (var s in subscribers) SubscribeRaw(registry, Channel, s);
         var bytes = EventBytes("order-shipped", Channel, """{"id":42}""");
 
-        Tell(registry, Channel, new Publish(bytes, ExceptSocketId: subscribers[1].SocketId));
+        Publish(registry, Channel, bytes, subscribers[1].SocketId);
 
         foreach (var s in subscribers.Where((_, i) => i != 1))
         {
@@ -32,7 +33,7 @@ public sealed class ChannelPublishTests : ActorTestBase
             Assert.Same(bytes, ArrayOf(sent.Bytes));
             Assert.True(sent.Bytes.Span.SequenceEqual(bytes));
         }
-        Tell(registry, Channel, new Publish(EventBytes("marker", Channel), null));
+        Publish(registry, Channel, EventBytes("marker", Channel), null);
         subscribers[1].Probe.ExpectFrame("marker");
     }
 
@@ -49,10 +50,10 @@ public sealed class ChannelPublishTests : ActorTestBase
         var s = NewSubscriber();
 
         Subscribe(registry, Channel, s);
-        for (var i = 0; i < count; i++) Tell(registry, Channel, new Publish(EventBytes("e", Channel, i.ToString()), null));
+        for (var i = 0; i < count; i++) Publish(registry, Channel, EventBytes("e", Channel, i.ToString()), null);
 
         s.Probe.ExpectFrame("pusher_internal:subscription_succeeded");
-        Tell(registry, Channel, new Publish(EventBytes("marker", Channel), null));
+        Publish(registry, Channel, EventBytes("marker", Channel), null);
         var numbers = ReceiveUntilMarker(s).Select(f => int.Parse(f.Data!.Value.GetString()!)).ToList();
         Assert.Equal(Enumerable.Range(count - numbers.Count, numbers.Count), numbers);
     }
@@ -72,7 +73,7 @@ public sealed class ChannelPublishTests : ActorTestBase
         SubscribeRaw(registry, Channel, member);
 
         Tell(registry, Channel, new ClientPublish(EventBytes("client-sneaky", Channel), "999.999"));
-        Tell(registry, Channel, new Publish(EventBytes("marker", Channel), null));
+        Publish(registry, Channel, EventBytes("marker", Channel), null);
 
         member.Probe.ExpectFrame("marker");
     }
@@ -88,7 +89,7 @@ public sealed class ChannelPublishTests : ActorTestBase
         var bytes = EventBytes("client-typing", Channel);
 
         Tell(registry, Channel, new ClientPublish(bytes, sender.SocketId));
-        Tell(registry, Channel, new Publish(EventBytes("marker", Channel), null));
+        Publish(registry, Channel, EventBytes("marker", Channel), null);
 
         Assert.Same(bytes, ArrayOf(a.Probe.ExpectSent().Bytes));
         Assert.Same(bytes, ArrayOf(b.Probe.ExpectSent().Bytes));
@@ -105,8 +106,8 @@ public sealed class ChannelPublishTests : ActorTestBase
         SubscribeRaw(registry, Channel, a);
         SubscribeRaw(registry, Channel, b);
 
-        for (var i = 0; i < count; i++) Tell(registry, Channel, new Publish(EventBytes("e", Channel, i.ToString()), null));
-        Tell(registry, Channel, new Publish(EventBytes("marker", Channel), null));
+        for (var i = 0; i < count; i++) Publish(registry, Channel, EventBytes("e", Channel, i.ToString()), null);
+        Publish(registry, Channel, EventBytes("marker", Channel), null);
 
         foreach (var s in new[] { a, b })
         {
@@ -124,8 +125,8 @@ public sealed class ChannelPublishTests : ActorTestBase
         SubscribeRaw(registry, Channel, slow);
         SubscribeRaw(registry, Channel, fast);
 
-        for (var i = 0; i < 10; i++) Tell(registry, Channel, new Publish(EventBytes("e", Channel, i.ToString()), null));
-        Tell(registry, Channel, new Publish(EventBytes("marker", Channel), null));
+        for (var i = 0; i < 10; i++) Publish(registry, Channel, EventBytes("e", Channel, i.ToString()), null);
+        Publish(registry, Channel, EventBytes("marker", Channel), null);
 
         for (var i = 0; i < 10; i++) Assert.Equal(i.ToString(), fast.Probe.ExpectFrame("e").Data!.Value.GetString());
         fast.Probe.ExpectFrame("marker");
@@ -141,7 +142,7 @@ public sealed class ChannelPublishTests : ActorTestBase
     {
         var registry = NewRegistry();
 
-        Tell(registry, "nobody-here", new Publish(EventBytes("e", "nobody-here"), null));
+        Publish(registry, "nobody-here", EventBytes("e", "nobody-here"), null);
         Tell(registry, "nobody-here", new ClientPublish(EventBytes("client-e", "nobody-here"), "1.1"));
         Tell(registry, "nobody-here", new Unsubscribe("1.1"));
 
@@ -158,8 +159,8 @@ public sealed class ChannelPublishTests : ActorTestBase
         registry.Tell(new ChannelEnvelope("other-app", Channel, new Subscribe(theirs.Socket, theirs.Connection.Ref, null)));
         theirs.Probe.ExpectFrame("pusher_internal:subscription_succeeded");
 
-        Tell(registry, Channel, new Publish(EventBytes("mine-only", Channel), null));
-        registry.Tell(new ChannelEnvelope("other-app", Channel, new Publish(EventBytes("theirs-only", Channel), null)));
+        Publish(registry, Channel, EventBytes("mine-only", Channel), null);
+        registry.Tell(new ChannelEvent("other-app", Channel, EventBytes("theirs-only", Channel), null));
 
         mine.Probe.ExpectFrame("mine-only");
         theirs.Probe.ExpectFrame("theirs-only");

@@ -119,7 +119,7 @@ public sealed class ChannelRegistryClusterTests : ActorTestBase
         registry.Tell(new ChannelEvent(AppId, "private-chat", EventBytes("from-peer", "private-chat"), other.SocketId));
         other.Probe.ExpectFrame("client-typing");
         sender.Probe.ExpectFrame("from-peer");
-        Tell(registry, "private-chat", new Publish(EventBytes("marker", "private-chat"), null));
+        Publish(registry, "private-chat", EventBytes("marker", "private-chat"), null);
         other.Probe.ExpectFrame("marker");
     }
 

@@ -59,7 +59,7 @@ public sealed class ChannelRegistryTests : ActorTestBase
         SubscribeRaw(registry, "news", a);
 
         Tell(registry, "news", new Unsubscribe("1.2"));
-        Tell(registry, "news", new Publish(EventBytes("marker", "news"), null));
+        Publish(registry, "news", EventBytes("marker", "news"), null);
 
         a.Probe.ExpectFrame("marker");
         Assert.Equal(new ChannelInfo("news", 1, 0), Info(registry, "news"));
@@ -113,7 +113,7 @@ public sealed class ChannelRegistryTests : ActorTestBase
             Subscribe(registry, "race", next);
 
             next.Probe.ExpectFrame("pusher_internal:subscription_succeeded");
-            Tell(registry, "race", new Publish(EventBytes("after", "race", i.ToString()), null));
+            Publish(registry, "race", EventBytes("after", "race", i.ToString()), null);
             Assert.Equal(i.ToString(), next.Probe.ExpectFrame("after").Data!.Value.GetString());
             current = next;
         }
@@ -148,7 +148,7 @@ public sealed class ChannelRegistryTests : ActorTestBase
         Subscribe(registry, "burst", b);
 
         b.Probe.ExpectFrame("pusher_internal:subscription_succeeded");
-        Tell(registry, "burst", new Publish(EventBytes("e", "burst"), null));
+        Publish(registry, "burst", EventBytes("e", "burst"), null);
         b.Probe.ExpectFrame("e");
         Assert.Equal(new ChannelInfo("burst", 1, 0), Info(registry, "burst"));
         // a left before its reply may even have been written: whatever it got, it got no event.

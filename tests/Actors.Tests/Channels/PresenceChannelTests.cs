@@ -17,7 +17,7 @@ public sealed class PresenceChannelTests : ActorTestBase
 
     private static void ExpectMarkerNext(Akka.Actor.IActorRef registry, params Subscriber[] subscribers)
     {
-        Tell(registry, Room, new Publish(EventBytes("marker", Room), null));
+        Publish(registry, Room, EventBytes("marker", Room), null);
         foreach (var s in subscribers) s.Probe.ExpectFrame("marker");
     }
 

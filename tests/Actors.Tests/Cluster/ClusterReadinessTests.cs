@@ -50,7 +50,7 @@ public sealed class ClusterReadinessTests : ClusterTestBase
         AwaitCondition(() => gate.Sent == 1, TimeSpan.FromSeconds(3));
         // C's registry now hangs in the fan-out, so C cannot answer the newcomer's snapshot request.
         gate.Arm();
-        c.Registry.Tell(new ChannelEnvelope(AppId, channel, new Publish(EventBytes("hold", channel), null)));
+        c.Registry.Tell(new ChannelEvent(AppId, channel, EventBytes("hold", channel), null));
         Assert.True(gate.AwaitBlocked(TimeSpan.FromSeconds(3)));
 
         var d = StartNode("D");

@@ -11,7 +11,7 @@ public sealed class ConnectionClientEventTests : ActorTestBase
     /// <summary>Publishes a marker event on the channel and expects it to be the next frame on each client.</summary>
     private static void ExpectNothingBefore(Akka.Actor.IActorRef registry, string channel, params Client[] clients)
     {
-        Tell(registry, channel, new Publish(EventBytes("marker", channel), null));
+        Publish(registry, channel, EventBytes("marker", channel), null);
         foreach (var client in clients) client.Probe.ExpectFrame("marker");
     }
 
@@ -154,7 +154,7 @@ public sealed class ConnectionClientEventTests : ActorTestBase
         }
         // The pong proves every accepted event was already handed to the registry: the marker comes after them.
         var delivered = new List<int>();
-        Tell(registry, "private-chat", new Publish(EventBytes("marker", "private-chat"), null));
+        Publish(registry, "private-chat", EventBytes("marker", "private-chat"), null);
         for (Frame f; (f = other.Probe.ExpectSent().Parse()).Event != "marker";) delivered.Add(f.Data!.Value.GetInt32());
 
         // The bucket starts full (3) and refills at 3/s: at most one more token while the frames are handled.

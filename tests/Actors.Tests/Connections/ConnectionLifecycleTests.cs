@@ -64,7 +64,7 @@ public sealed class ConnectionLifecycleTests : ActorTestBase
         tab1.Actor.Tell(SocketClosed.Instance);
         ExpectTerminated(tab1.Actor, Timeout);
         AwaitAssert(() => Assert.Equal(2, AskRegistry<ChannelInfo>(registry, new GetChannel(AppId, "presence-room")).SubscriptionCount), Timeout);
-        Tell(registry, "presence-room", new Publish(EventBytes("marker", "presence-room"), null));
+        Publish(registry, "presence-room", EventBytes("marker", "presence-room"), null);
         watcher.Probe.ExpectFrame("marker");
 
         tab2.Actor.Tell(SocketClosed.Instance);

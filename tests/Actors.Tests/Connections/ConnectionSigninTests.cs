@@ -80,7 +80,7 @@ public sealed class ConnectionSigninTests : ActorTestBase
         Assert.Equal("AuthError", client.Probe.ExpectFrame("pusher:subscription_error").DataJson.GetProperty("type").GetString());
 
         SubscribeOk(client, "#server-to-user-42");
-        Tell(registry, "#server-to-user-42", new Publish(EventBytes("notice", "#server-to-user-42"), null));
+        Publish(registry, "#server-to-user-42", EventBytes("notice", "#server-to-user-42"), null);
         Assert.Equal("#server-to-user-42", client.Probe.ExpectFrame("notice").Channel);
     }
 

@@ -172,8 +172,8 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
 
         Send(client, UnsubscribeJson("news"));
         AwaitAssert(() => Assert.Equal(0, AskRegistry<ChannelInfo>(registry, new GetChannel(AppId, "news")).SubscriptionCount), Timeout);
-        Tell(registry, "news", new Publish(EventBytes("e1", "news"), null));
-        Tell(registry, "other", new Publish(EventBytes("e2", "other"), null));
+        Publish(registry, "news", EventBytes("e1", "news"), null);
+        Publish(registry, "other", EventBytes("e2", "other"), null);
 
         client.Probe.ExpectFrame("e2");
     }

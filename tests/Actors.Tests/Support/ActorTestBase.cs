@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.TestKit;
 using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Channels;
@@ -119,6 +120,10 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
 
     protected static void Tell(IActorRef registry, string channel, IChannelCommand command) =>
         registry.Tell(new ChannelEnvelope(AppId, channel, command));
+
+    /// <summary>An event for every subscriber of the channel but <paramref name="exceptSocketId"/>, as the node bus hands it over.</summary>
+    protected static void Publish(IActorRef registry, string channel, ReadOnlyMemory<byte> frame, string? exceptSocketId) =>
+        registry.Tell(new ChannelEvent(AppId, channel, frame, exceptSocketId));
 
     protected static void Subscribe(IActorRef registry, string channel, Subscriber s, PresenceMember? member = null) =>
         Tell(registry, channel, new Subscribe(s.Socket, s.Connection.Ref, member));

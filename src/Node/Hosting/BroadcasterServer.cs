@@ -70,7 +70,9 @@ public sealed class BroadcasterServer : IAsyncDisposable
             k.Listen(NodeEndpoints.ResolveHost(options.Host, "broadcaster.server.host"), options.Port, listen => tls?.Apply(listen));
             if (options.MetricsEnabled && options.MetricsPort > 0)
                 k.Listen(NodeEndpoints.ResolveHost(options.MetricsHost.Length > 0 ? options.MetricsHost : options.Host, "broadcaster.metrics.host"), options.MetricsPort);
-            k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes;
+            // The API enforces max-request-size itself (413). Kestrel's own ceiling sits above it so that an oversized
+            // body can still be read to its end: the client then gets the 413 instead of a reset while it is sending.
+            k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes * 4L;
             k.AddServerHeader = false;
         });
         builder.Host.ConfigureHostOptions(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));

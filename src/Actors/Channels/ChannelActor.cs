@@ -1,61 +1,144 @@
 using Akka.Actor;
+using Broadcaster.Actors.Presence;
 using Broadcaster.Actors.Sockets;
+using Broadcaster.Actors.Wire;
+using Broadcaster.Protocol.Apps;
+using Broadcaster.Protocol.Channels;
 using Broadcaster.Protocol.Frames;
 using Broadcaster.Protocol.Presence;
 
 namespace Broadcaster.Actors.Channels;
 
 /// <summary>
-/// One channel of one app on this node. It owns the channel's socket set and writes the subscription reply and
-/// the presence member changes, so that a new member's list and the changes after it stay consistent: the
-/// reply lists the members as of its moment and every later change reaches the socket after it. Events are fanned
-/// out by the <see cref="ChannelRegistry"/> from <see cref="ChannelSubscribers"/>, so that one connection receives
-/// events of different channels in the order they were triggered; a member change and an event sent at nearly the
-/// same moment may reach a socket in either order.
+/// One channel of one app on this node, and the only owner of its node-local state: which sockets are subscribed
+/// (with the user each joined as, on presence channels), their subscription replies, and on presence channels the
+/// member list and its member events. It never writes events itself: after each change it hands its parent, the
+/// <see cref="ChannelDirectory"/>, an immutable array of its subscribers together with the reply to queue, and the
+/// directory (the node's one ordered fan-out stage) queues the reply and then fans out to that array. So a reply is
+/// queued before any event that reaches the new socket, every event the directory takes after it reaches the socket,
+/// and a connection sees the events of all its channels in the order the node accepted them.
 /// </summary>
-public sealed class ChannelActor : ReceiveActor
+public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
 {
-    private readonly string _channel;
-    private readonly ChannelSubscribers _subscribers;
-    private readonly Dictionary<string, string> _userOfSocket = new(StringComparer.Ordinal);
+    private readonly ChannelKey _key;
+    private readonly ProtocolLimits _limits;
+    private readonly IActorRef _presence;
+    private readonly IActorRef _topic;
+    private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
+    private readonly ChannelRoster? _roster;
+    private long _received;
 
-    public ChannelActor(string channel, ChannelSubscribers subscribers)
+    public IStash Stash { get; set; } = null!;
+
+    public ChannelActor(ChannelKey key, ProtocolLimits limits, IActorRef presence, IActorRef topic)
     {
-        _channel = channel;
-        _subscribers = subscribers;
-        Receive<JoinChannel>(OnJoin);
-        Receive<Unsubscribe>(u =>
+        _key = key;
+        _limits = limits;
+        _presence = presence;
+        _topic = topic;
+        if (ChannelName.TypeOf(key.Channel) != ChannelType.Presence)
         {
-            _subscribers.Remove(u.SocketId);
-            _userOfSocket.Remove(u.SocketId);
-        });
-        Receive<AnnounceMemberAdded>(a =>
+            Become(Serving);
+            return;
+        }
+        _roster = new ChannelRoster();
+        // Until the members on other nodes are known, a subscription reply could not list them: hold everything.
+        Receive<RemoteMembers>(m =>
         {
-            // Never to the user's own sockets: a subscriber learns about itself from subscription_succeeded.
-            _subscribers.Deliver(ServerFrames.MemberAdded(_channel, a.Member),
-                socketId => _userOfSocket.GetValueOrDefault(socketId) != a.Member.UserId);
+            foreach (var member in m.Members) _roster.RemoteAdded(member);
+            Stash.UnstashAll();
+            Become(Serving);
         });
-        Receive<AnnounceMemberRemoved>(r => _subscribers.Deliver(ServerFrames.MemberRemoved(_channel, r.UserId), exceptSocketId: null));
+        ReceiveAny(_ => Stash.Stash());
     }
 
-    public static Props Props(string channel, ChannelSubscribers subscribers) =>
-        Akka.Actor.Props.Create(() => new ChannelActor(channel, subscribers));
+    public static Props Props(ChannelKey key, ProtocolLimits limits, IActorRef presence, IActorRef topic) =>
+        Akka.Actor.Props.Create(() => new ChannelActor(key, limits, presence, topic));
 
-    private void OnJoin(JoinChannel join)
+    protected override void PreStart()
     {
-        var socket = join.Socket;
-        if (join.UserId is { } userId) _userOfSocket[socket.SocketId] = userId;
-        _subscribers.Add(socket, join.Members is { } members
-            ? ServerFrames.PresenceSubscriptionSucceeded(_channel, members)
-            : ServerFrames.SubscriptionSucceeded(_channel));
+        if (_roster is not null) _presence.Tell(new WatchChannel(_key));
     }
+
+    private void Serving()
+    {
+        Receive<Subscribe>(s => Command(() => OnSubscribe(s)));
+        Receive<Unsubscribe>(u => Command(() => OnUnsubscribe(u.SocketId)));
+        Receive<ClientPublish>(p => Command(() =>
+        {
+            // Published to every node, this one included, so a client event takes the same ordered path as an API event.
+            if (_subscribers.ContainsKey(p.SenderSocketId))
+                ClusterTopic.Publish(_topic, new ChannelEvent(_key.AppId, _key.Channel, p.Frame, p.SenderSocketId), Self);
+        }));
+        Receive<RemoteMemberChanged>(OnRemoteMemberChanged);
+    }
+
+    /// <summary>Runs a command the directory forwarded and, when the channel is left empty, says so with the count.</summary>
+    private void Command(Action handle)
+    {
+        _received++;
+        handle();
+        if (_subscribers.Count == 0) Context.Parent.Tell(new ChannelIdle(_key, _received));
+    }
+
+    private void OnSubscribe(Subscribe s)
+    {
+        var socket = s.Socket;
+        var socketId = socket.SocketId;
+        if (_roster is null || s.Member is not { } member)
+        {
+            _subscribers[socketId] = new Subscriber(socket, null);
+            Publish(socket, _roster is null
+                ? ServerFrames.SubscriptionSucceeded(_key.Channel)
+                : ServerFrames.PresenceSubscriptionSucceeded(_key.Channel, _roster.Members()));
+            return;
+        }
+        if (_subscribers.ContainsKey(socketId))
+        {
+            // A repeated subscribe is answered again without side effects (PROTOCOL.md 2.3).
+            Publish(socket, ServerFrames.PresenceSubscriptionSucceeded(_key.Channel, _roster.Members()));
+            return;
+        }
+        if (!_roster.Contains(member.UserId) && _roster.Count >= _limits.MaxPresenceMembers)
+        {
+            socket.TrySend(ServerFrames.SubscriptionError(_key.Channel, "LimitReached",
+                $"The presence channel already has the maximum of {_limits.MaxPresenceMembers} members", 4100));
+            s.Connection.Tell(new SubscriptionRefused(_key.Channel));
+            return;
+        }
+        var (firstLocal, added) = _roster.LocalJoin(member);
+        // Told before the reply goes out, so an HTTP users query sent after the client saw the reply finds the member.
+        if (firstLocal) _presence.Tell(new LocalMemberJoined(_key, member));
+        _subscribers[socketId] = new Subscriber(socket, member.UserId);
+        Publish(socket, ServerFrames.PresenceSubscriptionSucceeded(_key.Channel, _roster.Members()));
+        // Never to the user's own sockets: a subscriber learns about itself from subscription_succeeded.
+        if (added) Context.Parent.Tell(new MemberEvent(_key, ServerFrames.MemberAdded(_key.Channel, member), member.UserId));
+    }
+
+    private void OnUnsubscribe(string socketId)
+    {
+        if (!_subscribers.Remove(socketId, out var subscriber)) return;
+        Publish(null, ReadOnlyMemory<byte>.Empty);
+        if (_roster is null || subscriber.UserId is not { } userId) return;
+        var (lastLocal, removed) = _roster.LocalLeave(userId);
+        if (lastLocal) _presence.Tell(new LocalMemberLeft(_key, userId));
+        if (removed) Context.Parent.Tell(new MemberEvent(_key, ServerFrames.MemberRemoved(_key.Channel, userId), null));
+    }
+
+    private void OnRemoteMemberChanged(RemoteMemberChanged change)
+    {
+        if (change.Added)
+        {
+            if (_roster!.RemoteAdded(change.Member))
+                Context.Parent.Tell(new MemberEvent(_key, ServerFrames.MemberAdded(_key.Channel, change.Member), change.Member.UserId));
+        }
+        else if (_roster!.RemoteRemoved(change.Member.UserId))
+        {
+            Context.Parent.Tell(new MemberEvent(_key, ServerFrames.MemberRemoved(_key.Channel, change.Member.UserId), null));
+        }
+    }
+
+    /// <summary>Hands the directory the new subscriber array (a copy: the directory reads it on its own thread).</summary>
+    private void Publish(IPusherSocket? replyTo, ReadOnlyMemory<byte> reply) =>
+        Context.Parent.Tell(new SubscribersChanged(_key, [.. _subscribers.Values], replyTo, reply));
 }
-
-/// <summary>From the registry: add the socket and send its subscription reply (with the members on presence channels).</summary>
-internal sealed record JoinChannel(IPusherSocket Socket, string? UserId, IReadOnlyList<PresenceMember>? Members);
-
-/// <summary>From the registry: a user became a member of this presence channel somewhere in the cluster.</summary>
-internal sealed record AnnounceMemberAdded(PresenceMember Member);
-
-/// <summary>From the registry: a user's last connection left this presence channel, cluster-wide.</summary>
-internal sealed record AnnounceMemberRemoved(string UserId);

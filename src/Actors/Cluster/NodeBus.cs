@@ -1,140 +1,113 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Broadcaster.Actors.Apps;
-using Broadcaster.Actors.Channels;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Broadcaster.Actors.Monitoring;
 using Broadcaster.Actors.Presence;
-using Broadcaster.Protocol.Apps;
+using Broadcaster.Actors.Wire;
 
 namespace Broadcaster.Actors.Cluster;
 
 /// <summary>
-/// The node's link to every other node. Each node's bus greets the bus of every node it sees come Up and
-/// sends it, point to point, every event, client event and presence delta from then on (remoting keeps them in
-/// order per pair of nodes). There is no topic to subscribe, so nothing is published into a subscription that
-/// has not spread yet: once a peer has welcomed this node it receives everything. The node is ready once every
-/// reachable Up peer has welcomed it and sent its presence snapshot.
+/// The node's one subscription to the cluster topic (<see cref="ClusterTopic"/>), and its readiness. Everything any
+/// node publishes (events, client events, presence deltas, connection counts) arrives here, this node's own
+/// publications included, and is handed to the actor that owns it.
+/// <para>
+/// DistributedPubSub spreads a subscription to the other nodes' mediators by gossip, and whatever a peer publishes
+/// before its mediator knows this node's subscription never arrives. So the bus publishes a hello until every Up
+/// peer has answered it with a welcome published on the topic: a welcome that arrives proves the peer's publications
+/// reach this node, and the hello it answered proves this node's reach the peer. Then it asks the peer for its
+/// presence snapshot. The node is ready once every reachable Up peer has welcomed it and sent its snapshot.
+/// </para>
 /// </summary>
 public sealed class NodeBus : ReceiveActor, IWithTimers
 {
-    private sealed class Peer(IActorRef bus, string nodeId)
+    private static readonly TimeSpan LinkInterval = TimeSpan.FromMilliseconds(500);
+
+    private sealed class Peer(string nodeId)
     {
-        public IActorRef Bus { get; set; } = bus;
-        public string NodeId { get; set; } = nodeId;
+        public string NodeId { get; } = nodeId;
         public bool Welcomed { get; set; }
         public bool HasSnapshot { get; set; }
     }
 
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
-    private readonly AppConnectionCounter _counter;
+    private readonly IActorRef _topic;
+    private readonly IActorRef _channels;
+    private readonly IActorRef _presence;
+    private readonly IActorRef _connectionCounts;
     private readonly NodeCounters _counters;
-    private readonly IActorRef _registry;
-    private readonly Dictionary<Address, Peer> _peers = new();
-    private readonly HashSet<Address> _up = [];
-    private readonly HashSet<Address> _unreachable = [];
-    /// <summary>
-    /// Incarnations that were removed: what they sent before stopping may still arrive, and must not bring
-    /// their members or connection counts back. Node ids carry the incarnation, so a restarted node is new.
-    /// </summary>
-    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
     private readonly string _nodeId;
-    private readonly IActorRef _restarts;
+    /// <summary>The other Up nodes, by address, with the incarnation seen Up.</summary>
+    private readonly Dictionary<Address, Peer> _peers = new();
+    private readonly HashSet<Address> _unreachable = [];
     private bool _selfUp;
+    private bool _subscribed;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public NodeBus(ProtocolLimits limits, AppConnectionCounter counter, NodeCounters counters, Action<string> restart)
+    public NodeBus(IActorRef topic, IActorRef channels, IActorRef presence, IActorRef connectionCounts, NodeCounters counters)
     {
-        _counter = counter;
+        _topic = topic;
+        _channels = channels;
+        _presence = presence;
+        _connectionCounts = connectionCounts;
         _counters = counters;
-        _nodeId = NodeIdOf(_cluster.SelfUniqueAddress);
-        // After a restart of this actor its children are still there (see PreRestart): keep them and their state.
-        _registry = Existing("channels") ?? Context.ActorOf(ChannelRegistry.Props(limits, _nodeId, Self), "channels");
-        _restarts = Existing("restarts") ?? Context.ActorOf(RestartScheduler.Props(restart), "restarts");
+        _nodeId = NodeIds.Of(_cluster.SelfUniqueAddress);
 
+        Receive<SubscribeAck>(_ =>
+        {
+            _subscribed = true;
+            Greet();
+        });
         Receive<ClusterEvent.MemberUp>(m => OnUp(m.Member));
         Receive<ClusterEvent.MemberRemoved>(m => OnRemoved(m.Member));
         Receive<ClusterEvent.UnreachableMember>(m => _unreachable.Add(m.Member.Address));
         Receive<ClusterEvent.ReachableMember>(m => _unreachable.Remove(m.Member.Address));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<LinkTick>(_ =>
+        {
+            if (_peers.Values.Any(p => !p.Welcomed)) Greet();
+            foreach (var (address, peer) in _peers.Where(p => p.Value.Welcomed && !p.Value.HasSnapshot)) RequestSnapshot(address);
+        });
 
         Receive<BusHello>(h =>
         {
-            Remember(Sender, h.NodeId);
-            Sender.Tell(new BusWelcome(_nodeId));
+            if (h.NodeId != _nodeId) ClusterTopic.Publish(_topic, new BusWelcome(_nodeId, h.NodeId), Self);
         });
         Receive<BusWelcome>(w =>
         {
-            Remember(Sender, w.NodeId).Welcomed = true;
-            // Deltas this peer sends from now on come after the snapshot's state, in order.
-            Sender.Tell(new PresenceSnapshotRequest(_nodeId));
+            if (w.For != _nodeId || PeerById(w.NodeId) is not { } found || found.Peer.Welcomed) return;
+            found.Peer.Welcomed = true;
+            RequestSnapshot(found.Address);
         });
-        Receive<PresenceSnapshotRequest>(r => _registry.Tell(r));
-        Receive<SnapshotFor>(s => PeerById(s.RequestedBy)?.Bus.Tell(s.Snapshot));
         Receive<PresenceSnapshot>(s =>
         {
-            if (_removed.Contains(s.Origin)) return;
-            if (PeerById(s.Origin) is { } peer) peer.HasSnapshot = true;
-            _registry.Tell(s);
-        });
-        Receive<PresenceDelta>(d =>
-        {
-            _counters.BusReceived();
-            if (!_removed.Contains(d.Origin)) _registry.Tell(d);
+            if (PeerById(s.Origin) is { } found) found.Peer.HasSnapshot = true;
+            _presence.Forward(s);
         });
         Receive<ChannelEvent>(e =>
         {
-            _counters.BusReceived();
-            _registry.Tell(e);
+            Count();
+            _channels.Tell(e);
         });
-        Receive<PublishEvent>(p =>
+        Receive<PresenceDelta>(d =>
         {
-            _registry.Tell(p.Event);
-            ToAllPeers(p.Event);
+            Count();
+            _presence.Tell(d);
         });
-        Receive<ToPeers>(t => ToAllPeers(t.Message));
-        Receive<PeerConnectionCounts>(c =>
-        {
-            if (!_removed.Contains(c.Origin)) _counter.SetRemote(c.Origin, c.Counts);
-        });
-        Receive<SendConnectionCounts>(_ =>
-        {
-            ToAllPeers(new PeerConnectionCounts(_nodeId, _counter.LocalCounts()));
-            GreetUnwelcomed();
-        });
-        Receive<GetChannels>(q => _registry.Forward(q));
-        Receive<GetChannel>(q => _registry.Forward(q));
-        // Unreachable peers are left out: their answer would not come, and their sockets are probably gone.
-        Receive<GetPeerBuses>(_ => Sender.Tell(new PeerBuses(_peers.Where(p => p.Value.Welcomed && !_unreachable.Contains(p.Key))
-            .Select(p => p.Value.Bus).ToList())));
+        Receive<PeerConnectionCounts>(c => _connectionCounts.Tell(c));
         Receive<GetBusStatus>(_ => Sender.Tell(Status()));
-        Receive<GetRegistry>(_ => Sender.Tell(_registry));
-        Receive<RestartCluster>(r => _restarts.Forward(r));
-        Receive<RestartNode>(r => _restarts.Forward(r));
-        Receive<GetNodeStatus>(_ =>
-        {
-            var ready = Status().Ready;
-            var connections = _counter.Total;
-            _registry.Ask<RegistryStats>(GetRegistryStats.Instance, TimeSpan.FromSeconds(3))
-                .PipeTo(Sender, success: stats => new NodeStatusReport(_nodeId, ready, connections, stats.Channels, stats.Subscriptions, stats.LocalPresenceMembers));
-        });
     }
 
-    /// <param name="restart">Called when this node's turn in a rolling restart comes (with who asked for it).</param>
-    public static Props Props(ProtocolLimits limits, AppConnectionCounter counter, NodeCounters? counters = null, Action<string>? restart = null)
-    {
-        var nodeCounters = counters ?? new NodeCounters();
-        var onRestart = restart ?? (_ => { });
-        return Akka.Actor.Props.Create(() => new NodeBus(limits, counter, nodeCounters, onRestart));
-    }
-
-    public static string NodeIdOf(UniqueAddress address) => $"{address.Address}#{address.Uid}";
+    public static Props Props(IActorRef topic, IActorRef channels, IActorRef presence, IActorRef connectionCounts, NodeCounters counters) =>
+        Akka.Actor.Props.Create(() => new NodeBus(topic, channels, presence, connectionCounts, counters));
 
     protected override void PreStart()
     {
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
-        Timers.StartPeriodicTimer("counts", SendConnectionCounts.Instance, TimeSpan.FromSeconds(1));
+        _topic.Tell(new Subscribe(ClusterTopic.Name, Self));
+        Timers.StartPeriodicTimer("link", LinkTick.Instance, LinkInterval);
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
@@ -146,72 +119,59 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
             _selfUp = true;
             return;
         }
-        _up.Add(member.Address);
-        Context.ActorSelection(new RootActorPath(member.Address) / Self.Path.Elements).Tell(new BusHello(_nodeId));
+        var nodeId = NodeIds.Of(member.UniqueAddress);
+        if (!_peers.TryGetValue(member.Address, out var peer) || peer.NodeId != nodeId) _peers[member.Address] = new Peer(nodeId);
+        Greet();
     }
 
     private void OnRemoved(Member member)
     {
-        _up.Remove(member.Address);
-        _unreachable.Remove(member.Address);
-        var origin = NodeIdOf(member.UniqueAddress);
-        _removed.Add(origin);
-        if (_peers.TryGetValue(member.Address, out var peer) && peer.NodeId == origin) _peers.Remove(member.Address);
-        _counter.RemoveRemote(origin);
-        _registry.Tell(new OriginRemoved(origin));
-    }
-
-    /// <summary>Greets again every reachable Up node that has not welcomed this node yet: a hello can be lost.</summary>
-    private void GreetUnwelcomed()
-    {
-        foreach (var address in _up)
+        var nodeId = NodeIds.Of(member.UniqueAddress);
+        if (_peers.TryGetValue(member.Address, out var peer) && peer.NodeId == nodeId)
         {
-            if (_unreachable.Contains(address) || (_peers.TryGetValue(address, out var p) && p.Welcomed)) continue;
-            Context.ActorSelection(new RootActorPath(address) / Self.Path.Elements).Tell(new BusHello(_nodeId));
+            _peers.Remove(member.Address);
+            _unreachable.Remove(member.Address);
         }
+        _presence.Tell(new OriginRemoved(nodeId));
     }
 
-    private IActorRef? Existing(string name) => Context.Child(name) is var child && !child.IsNobody() ? child : null;
-
-    /// <summary>A failure here must not take the channels and presence state with it: keep the children.</summary>
-    protected override void PreRestart(Exception reason, object message) => PostStop();
-
-    /// <summary>A failing message in the registry or the restart scheduler is skipped, their state kept.</summary>
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Resume);
-
-    private Peer Remember(IActorRef bus, string nodeId)
+    /// <summary>Published, not sent: only a hello that travels the topic proves anything about the topic.</summary>
+    private void Greet()
     {
-        _removed.Remove(nodeId);
-        var address = bus.Path.Address;
-        if (!_peers.TryGetValue(address, out var peer) || peer.NodeId != nodeId)
+        if (_subscribed) ClusterTopic.Publish(_topic, new BusHello(_nodeId), Self);
+    }
+
+    /// <summary>Point to point to the peer's presence actor, which answers this bus; deltas that overtake it wait in the replica.</summary>
+    private void RequestSnapshot(Address address) =>
+        Context.ActorSelection(new RootActorPath(address) / Self.Path.Parent.Elements / "presence").Tell(new PresenceSnapshotRequest(_nodeId));
+
+    private (Address Address, Peer Peer)? PeerById(string nodeId)
+    {
+        foreach (var (address, peer) in _peers)
         {
-            // A new incarnation on the same address replaces the old one; the old one's members go with it.
-            if (peer is not null) _registry.Tell(new OriginRemoved(peer.NodeId));
-            _peers[address] = peer = new Peer(bus, nodeId);
+            if (peer.NodeId == nodeId) return (address, peer);
         }
-        peer.Bus = bus;
-        return peer;
+        return null;
     }
 
-    private Peer? PeerById(string nodeId) => _peers.Values.FirstOrDefault(p => p.NodeId == nodeId);
-
-    private void ToAllPeers(IBusMessage message)
+    /// <summary>What this node published comes back to it from a local sender; what other nodes published, from a remote one.</summary>
+    private void Count()
     {
-        foreach (var peer in _peers.Values) peer.Bus.Tell(message);
-        _counters.BusSent(_peers.Count);
+        if (Sender.Path.Address.HasGlobalScope) _counters.BusReceived();
+        else _counters.BusSent(_peers.Values.Count(p => p.Welcomed));
     }
 
     private BusStatus Status()
     {
-        var waiting = _up.Where(a => !_unreachable.Contains(a))
-            .Where(a => !_peers.TryGetValue(a, out var p) || !p.Welcomed || !p.HasSnapshot)
-            .Select(a => a.ToString()).ToList();
+        var waiting = _peers.Where(p => !_unreachable.Contains(p.Key) && !(p.Value.Welcomed && p.Value.HasSnapshot))
+            .Select(p => p.Key.ToString()).OrderBy(a => a, StringComparer.Ordinal).ToList();
+        if (!_subscribed) waiting.Insert(0, "self (cluster topic subscription)");
         if (!_selfUp) waiting.Insert(0, "self (not Up yet)");
-        return new BusStatus(waiting.Count == 0, _nodeId, _peers.Count, waiting);
+        return new BusStatus(waiting.Count == 0, _nodeId, _peers.Values.Count(p => p.Welcomed), waiting);
     }
 
-    private sealed record SendConnectionCounts
+    private sealed record LinkTick
     {
-        public static SendConnectionCounts Instance { get; } = new();
+        public static LinkTick Instance { get; } = new();
     }
 }

@@ -1,11 +1,12 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Broadcaster.Actors.Wire;
 
 namespace Broadcaster.Actors.Cluster;
 
 /// <summary>
 /// Rolling restart of the whole cluster. The node that receives the command gives every Up node a slot, spread
-/// over <see cref="Window"/> so all have restarted within it, and tells each node's bus its slot. At its slot a
+/// over <see cref="Window"/> so all have restarted within it, and tells each node's restart scheduler its slot. At its slot a
 /// node restarts gracefully (clients get 4200 and reconnect to the others) unless it is the only node still Up,
 /// in which case it waits until another is back, so the cluster never has all nodes down at once.
 /// </summary>
@@ -20,13 +21,15 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
     private static readonly TimeSpan MaxWaitForOthers = TimeSpan.FromSeconds(30);
 
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
-    private DateTime? _waitingSince;
+    private readonly TimeProvider _time;
+    private DateTimeOffset? _waitingSince;
     private string _requestedBy = "";
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public RestartScheduler(Action<string> restart)
+    public RestartScheduler(Action<string> restart, TimeProvider time)
     {
+        _time = time;
         Receive<RestartCluster>(r =>
         {
             var members = RestartOrder(_cluster.State.Members.Where(m => m.Status == MemberStatus.Up));
@@ -35,7 +38,7 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
             for (var i = 0; i < members.Count; i++)
             {
                 var slot = new RestartNode(r.RequestedBy, (int)(spacing * i).TotalMilliseconds);
-                Context.ActorSelection(new RootActorPath(members[i].Address) / Context.Parent.Path.Elements).Tell(slot);
+                Context.ActorSelection(new RootActorPath(members[i].Address) / Self.Path.Elements).Tell(slot);
             }
         });
         Receive<RestartNode>(r =>
@@ -48,8 +51,8 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
             var others = _cluster.State.Members.Count(m => m.Status == MemberStatus.Up && !m.Address.Equals(_cluster.SelfAddress)
                                                             && !_cluster.State.Unreachable.Contains(m));
             var alone = _cluster.State.Members.Count > 1 && others == 0;
-            _waitingSince ??= DateTime.UtcNow;
-            if (alone && DateTime.UtcNow - _waitingSince < MaxWaitForOthers)
+            _waitingSince ??= _time.GetUtcNow();
+            if (alone && _time.GetUtcNow() - _waitingSince < MaxWaitForOthers)
             {
                 Timers.StartSingleTimer("restart", Go.Instance, TimeSpan.FromMilliseconds(500));
                 return;
@@ -72,7 +75,8 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
         return members.OrderBy(Rank).ThenBy(m => m.Address.ToString(), StringComparer.Ordinal).ToList();
     }
 
-    public static Props Props(Action<string> restart) => Akka.Actor.Props.Create(() => new RestartScheduler(restart));
+    public static Props Props(Action<string> restart, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new RestartScheduler(restart, time ?? TimeProvider.System));
 
     private sealed record Go
     {

@@ -22,7 +22,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     /// <summary>Subscribed channels with their type and, on presence channels, the user id this socket joined as.</summary>
     private readonly Dictionary<string, (ChannelType Type, string? UserId)> _subscriptions = new(StringComparer.Ordinal);
     private readonly ClientEventRateLimiter _rateLimiter;
-    private long _lastActivity = Environment.TickCount64;
+    private long _lastActivity;
     private long? _pingSentAt;
     private UserData? _user;
     private bool _authorized;
@@ -35,7 +35,9 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _socket = socket;
         _channels = channels;
         _settings = settings;
-        _rateLimiter = new ClientEventRateLimiter(settings.Limits.ClientEventsPerSecond, () => Environment.TickCount64);
+        _lastActivity = settings.Time.GetTimestamp();
+        _rateLimiter = new ClientEventRateLimiter(settings.Limits.ClientEventsPerSecond,
+            () => (long)settings.Time.GetElapsedTime(0).TotalMilliseconds);
         Receive<ClientFrameReceived>(OnFrame);
         Receive<SubscriptionRefused>(r =>
         {
@@ -79,7 +81,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private void OnFrame(ClientFrameReceived received)
     {
-        _lastActivity = Environment.TickCount64;
+        _lastActivity = _settings.Time.GetTimestamp();
         _pingSentAt = null;
         if (received.Frame is not { } frame)
         {
@@ -217,18 +219,18 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private void CheckLiveness()
     {
-        var now = Environment.TickCount64;
+        var time = _settings.Time;
         if (_pingSentAt is { } sent)
         {
-            if (now - sent < _settings.PongTimeout.TotalMilliseconds) return;
+            if (time.GetElapsedTime(sent) < _settings.PongTimeout) return;
             _socket.TrySend(ServerFrames.Error(4201, "Pong reply not received"));
             CloseSocket(4201, "Pong reply not received");
             Debug("closed: no pong");
             return;
         }
-        if (now - _lastActivity >= _settings.ActivityTimeout.TotalMilliseconds)
+        if (time.GetElapsedTime(_lastActivity) >= _settings.ActivityTimeout)
         {
-            _pingSentAt = now;
+            _pingSentAt = time.GetTimestamp();
             _socket.TrySend(ServerFrames.Ping);
         }
     }

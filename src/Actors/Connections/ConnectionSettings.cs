@@ -21,4 +21,7 @@ public sealed record ConnectionSettings
     public Action<string>? DebugLog { get; init; }
 
     public NodeCounters Counters { get; init; } = new();
+
+    /// <summary>The clock liveness, deadlines and rate limits read.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

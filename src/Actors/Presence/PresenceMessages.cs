@@ -1,24 +1,45 @@
-using Broadcaster.Actors.Cluster;
+using Broadcaster.Protocol.Channels;
 using Broadcaster.Protocol.Presence;
 
 namespace Broadcaster.Actors.Presence;
 
 /// <summary>
-/// A node's own user joined (<paramref name="Joined"/>) or left a presence channel: its first or last socket there.
-/// <paramref name="Sequence"/> orders the deltas of one origin.
+/// From a presence channel's actor when it starts: answered with <see cref="RemoteMembers"/>, then every later
+/// <see cref="RemoteMemberChanged"/> of that channel goes to it, in order, until it stops.
 /// </summary>
-public sealed record PresenceDelta(string Origin, long Sequence, string AppId, string Channel, PresenceMember Member, bool Joined) : IBusMessage;
+public sealed record WatchChannel(ChannelKey Key);
 
-/// <summary>Asks a node for its own presence entries; answered with <see cref="PresenceSnapshot"/>.</summary>
-public sealed record PresenceSnapshotRequest(string RequestedBy) : IBusMessage;
+/// <summary>The channel's members with a socket on another node, as of the watch.</summary>
+public sealed record RemoteMembers(IReadOnlyList<PresenceMember> Members);
 
-/// <summary>All presence entries a node owns, as of <paramref name="Sequence"/>.</summary>
-public sealed record PresenceSnapshot(string Origin, long Sequence, IReadOnlyList<PresenceSnapshotEntry> Entries) : IBusMessage;
+/// <summary>A user became present (<paramref name="Added"/>) or absent on the other nodes, in the watched channel.</summary>
+public sealed record RemoteMemberChanged(PresenceMember Member, bool Added);
 
-public sealed record PresenceSnapshotEntry(string AppId, string Channel, PresenceMember Member);
+/// <summary>From a channel actor: a user's first socket on this node joined the channel.</summary>
+public sealed record LocalMemberJoined(ChannelKey Key, PresenceMember Member);
 
-/// <summary>The registry's answer to <see cref="PresenceSnapshotRequest"/>, for the bus to pass on to the node that asked.</summary>
-public sealed record SnapshotFor(string RequestedBy, PresenceSnapshot Snapshot);
+/// <summary>From a channel actor: a user's last socket on this node left the channel.</summary>
+public sealed record LocalMemberLeft(ChannelKey Key, string UserId);
 
-/// <summary>A node left or was removed from the cluster: forget the members it owned.</summary>
+/// <summary>A node was removed from the cluster: forget the members it owned.</summary>
 public sealed record OriginRemoved(string Origin);
+
+/// <summary>The channel's members, cluster-wide; answered with <see cref="ChannelMembers"/>.</summary>
+public sealed record GetMembers(ChannelKey Key);
+
+public sealed record ChannelMembers(IReadOnlyList<PresenceMember> Members);
+
+/// <summary>Cluster-wide user counts of the app's presence channels; answered with <see cref="UserCounts"/>.</summary>
+public sealed record GetUserCounts(string AppId, IReadOnlyList<string> Channels);
+
+public sealed record UserCounts(IReadOnlyDictionary<string, int> Users);
+
+/// <summary>Answered with <see cref="PresenceStats"/>.</summary>
+public sealed record GetPresenceStats
+{
+    public static GetPresenceStats Instance { get; } = new();
+}
+
+/// <param name="LocalMembers">Presence members (user, channel) with a socket on this node.</param>
+/// <param name="ClusterMembers">Presence members (user, channel) in the whole cluster, as this node's replica sees them.</param>
+public sealed record PresenceStats(int LocalMembers, int ClusterMembers);

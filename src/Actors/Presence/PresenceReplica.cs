@@ -1,140 +1,160 @@
+using Broadcaster.Actors.Wire;
+using Broadcaster.Protocol.Channels;
 using Broadcaster.Protocol.Presence;
 
 namespace Broadcaster.Actors.Presence;
 
 /// <summary>
-/// Every presence member of the cluster, grouped by the node that owns the member's sockets (its origin).
-/// Each node is the authority for its own sockets and tells the others only when one of its users joins or
-/// leaves a channel; every node derives the same cluster-wide view from those deltas. A user is one member
-/// however many nodes and sockets it has: <c>member_added</c> on its first, <c>member_removed</c> on its last.
-/// Pure logic, no actors: the registry actor owns one.
+/// Every presence member of the cluster, grouped by the node that owns the member's sockets (its origin). Each node
+/// is the authority for its own sockets and publishes a delta only when one of its users joins or leaves a channel;
+/// every node derives the same view from those deltas and from one snapshot per peer. A user is one member however
+/// many nodes it is on. Pure logic, no actors: the <see cref="PresenceActor"/> owns one.
+/// <para>
+/// A peer's deltas travel on the cluster topic and its snapshot point to point, so a delta may overtake the snapshot
+/// it follows: deltas of an origin are held back until its snapshot arrives, then those newer than the snapshot are
+/// applied in order.
+/// </para>
 /// </summary>
 public sealed class PresenceReplica(string self)
 {
-    /// <summary>Per channel, per user: the member as first seen and the origins that hold it (with socket counts for our own).</summary>
-    private sealed class ChannelMembers
+    private sealed class User(PresenceMember first)
     {
-        public readonly Dictionary<string, PresenceMember> First = new(StringComparer.Ordinal);
-        public readonly Dictionary<string, HashSet<string>> Origins = new(StringComparer.Ordinal);
-        public readonly Dictionary<string, int> LocalSockets = new(StringComparer.Ordinal);
+        public PresenceMember First { get; } = first;
+        public HashSet<string> Origins { get; } = new(StringComparer.Ordinal);
     }
 
-    private readonly Dictionary<PresenceKey, ChannelMembers> _channels = new();
+    private readonly Dictionary<ChannelKey, Dictionary<string, User>> _channels = new();
     private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<PresenceDelta>> _heldBack = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Incarnations that were removed: what they sent before stopping may still arrive, and must not bring their
+    /// members back. Node ids carry the incarnation, so a restarted node is a new origin.
+    /// </summary>
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
 
     public string Self { get; } = self;
 
-    /// <summary>Members (user, channel) whose sockets are on this node.</summary>
-    public int LocalMemberCount() => _channels.Values.Sum(c => c.LocalSockets.Count);
+    /// <summary>Members (user, channel) with a socket on this node.</summary>
+    public int LocalMemberCount() => _channels.Values.Sum(c => c.Values.Count(u => u.Origins.Contains(Self)));
 
     /// <summary>Members (user, channel) in the whole cluster.</summary>
-    public int MemberCount() => _channels.Values.Sum(c => c.Origins.Count);
+    public int MemberCount() => _channels.Values.Sum(c => c.Count);
 
-    public int UserCount(PresenceKey key) => _channels.TryGetValue(key, out var c) ? c.Origins.Count : 0;
+    public int UserCount(ChannelKey key) => _channels.TryGetValue(key, out var c) ? c.Count : 0;
 
-    public bool HasUser(PresenceKey key, string userId) => _channels.TryGetValue(key, out var c) && c.Origins.ContainsKey(userId);
+    public IReadOnlyList<PresenceMember> Members(ChannelKey key) =>
+        _channels.TryGetValue(key, out var c) ? c.Values.Select(u => u.First).ToList() : [];
 
-    public IReadOnlyList<PresenceMember> Members(PresenceKey key) =>
-        _channels.TryGetValue(key, out var c) ? c.Origins.Keys.Select(u => c.First[u]).ToList() : [];
+    /// <summary>Members with a socket on another node: what a channel actor of this node learns at its start.</summary>
+    public IReadOnlyList<PresenceMember> RemoteMembers(ChannelKey key) =>
+        _channels.TryGetValue(key, out var c) ? c.Values.Where(IsRemote).Select(u => u.First).ToList() : [];
 
-    /// <summary>A local socket joined as <paramref name="member"/>.</summary>
-    /// <returns>FirstLocal: tell the other nodes; ClusterAdded: announce <c>member_added</c>.</returns>
-    public (bool FirstLocal, bool ClusterAdded) LocalJoin(PresenceKey key, PresenceMember member)
+    /// <summary>A user's first socket on this node joined the channel.</summary>
+    public void LocalJoined(ChannelKey key, PresenceMember member) => Add(key, Self, member);
+
+    /// <summary>A user's last socket on this node left the channel.</summary>
+    public void LocalLeft(ChannelKey key, string userId) => Remove(key, Self, userId);
+
+    /// <summary>Applies another node's delta; stale, repeated or removed-origin deltas are ignored.</summary>
+    /// <returns>How the presence of the user on other nodes changed, for this node's channel actor.</returns>
+    public List<RemoteChange> ApplyDelta(PresenceDelta delta)
     {
-        var channel = Channel(key);
-        var sockets = channel.LocalSockets.GetValueOrDefault(member.UserId);
-        channel.LocalSockets[member.UserId] = sockets + 1;
-        if (sockets > 0) return (false, false);
-        return (true, Add(channel, Self, member));
-    }
-
-    /// <summary>A local socket of <paramref name="userId"/> left.</summary>
-    /// <returns>LastLocal: tell the other nodes; ClusterRemoved: announce <c>member_removed</c>.</returns>
-    public (bool LastLocal, bool ClusterRemoved) LocalLeave(PresenceKey key, string userId)
-    {
-        if (!_channels.TryGetValue(key, out var channel) || !channel.LocalSockets.TryGetValue(userId, out var sockets)) return (false, false);
-        if (sockets > 1)
+        var changes = new List<RemoteChange>();
+        if (delta.Origin == Self || _removed.Contains(delta.Origin)) return changes;
+        if (!_lastSequence.TryGetValue(delta.Origin, out var last))
         {
-            channel.LocalSockets[userId] = sockets - 1;
-            return (false, false);
+            Held(delta.Origin).Add(delta);
+            return changes;
         }
-        channel.LocalSockets.Remove(userId);
-        return (true, Remove(key, channel, Self, userId));
+        if (delta.Sequence > last) Apply(delta, changes);
+        return changes;
     }
 
-    /// <summary>Applies another node's delta; stale or repeated sequence numbers are ignored.</summary>
-    /// <returns>True when the cluster-wide membership of the user changed (announce it).</returns>
-    public bool ApplyRemote(string origin, long sequence, PresenceKey key, PresenceMember member, bool joined)
+    /// <summary>Replaces everything known of the snapshot's origin with it, then applies the deltas held back for it.</summary>
+    public List<RemoteChange> ApplySnapshot(PresenceSnapshot snapshot)
     {
-        if (sequence <= _lastSequence.GetValueOrDefault(origin)) return false;
-        _lastSequence[origin] = sequence;
-        if (joined) return Add(Channel(key), origin, member);
-        return _channels.TryGetValue(key, out var channel) && Remove(key, channel, origin, member.UserId);
-    }
-
-    /// <summary>Replaces everything known of <paramref name="origin"/> with its own snapshot.</summary>
-    /// <returns>The cluster-wide changes this caused: members added and removed.</returns>
-    public List<(PresenceKey Key, PresenceMember Member, bool Added)> ApplySnapshot(
-        string origin, long sequence, IEnumerable<(PresenceKey Key, PresenceMember Member)> entries)
-    {
-        var changes = new List<(PresenceKey, PresenceMember, bool)>();
-        if (sequence < _lastSequence.GetValueOrDefault(origin)) return changes;
-        _lastSequence[origin] = sequence;
-        var fresh = entries.ToHashSet();
-        foreach (var (key, member) in OwnedBy(origin).Where(e => !fresh.Contains(e)).ToList())
+        var changes = new List<RemoteChange>();
+        var origin = snapshot.Origin;
+        if (origin == Self || _removed.Contains(origin)) return changes;
+        if (_lastSequence.TryGetValue(origin, out var last) && snapshot.Sequence < last) return changes;
+        _lastSequence[origin] = snapshot.Sequence;
+        var fresh = snapshot.Entries.Select(e => (Key: new ChannelKey(e.AppId, e.Channel), e.Member)).ToList();
+        var kept = fresh.Select(e => (e.Key, e.Member.UserId)).ToHashSet();
+        foreach (var (key, member) in OwnedBy(origin).Where(e => !kept.Contains((e.Key, e.Member.UserId))).ToList())
+            Track(key, member, changes, () => Remove(key, origin, member.UserId));
+        foreach (var (key, member) in fresh) Track(key, member, changes, () => Add(key, origin, member));
+        if (_heldBack.Remove(origin, out var held))
         {
-            if (Remove(key, _channels[key], origin, member.UserId)) changes.Add((key, member, false));
-        }
-        foreach (var (key, member) in fresh)
-        {
-            var channel = Channel(key);
-            if (channel.Origins.TryGetValue(member.UserId, out var origins) && origins.Contains(origin)) continue;
-            if (Add(channel, origin, member)) changes.Add((key, member, true));
+            foreach (var delta in held.Where(d => d.Sequence > snapshot.Sequence).OrderBy(d => d.Sequence)) Apply(delta, changes);
         }
         return changes;
     }
 
-    /// <summary>A node was removed from the cluster: its members are gone.</summary>
-    public List<(PresenceKey Key, PresenceMember Member, bool Added)> RemoveOrigin(string origin)
+    /// <summary>A node was removed from the cluster: its members are gone, and nothing it sent later counts.</summary>
+    public List<RemoteChange> RemoveOrigin(string origin)
     {
-        var changes = ApplySnapshot(origin, long.MaxValue, []);
+        var changes = new List<RemoteChange>();
+        if (origin == Self) return changes;
+        _removed.Add(origin);
+        _heldBack.Remove(origin);
         _lastSequence.Remove(origin);
+        foreach (var (key, member) in OwnedBy(origin).ToList()) Track(key, member, changes, () => Remove(key, origin, member.UserId));
         return changes;
     }
 
     /// <summary>This node's own entries: what a joining node asks for.</summary>
-    public List<(PresenceKey Key, PresenceMember Member)> OwnEntries() => OwnedBy(Self).ToList();
+    public List<PresenceSnapshotEntry> OwnEntries() =>
+        OwnedBy(Self).Select(e => new PresenceSnapshotEntry(e.Key.AppId, e.Key.Channel, e.Member)).ToList();
 
-    private IEnumerable<(PresenceKey Key, PresenceMember Member)> OwnedBy(string origin) =>
-        from pair in _channels
-        from user in pair.Value.Origins
-        where user.Value.Contains(origin)
-        select (pair.Key, pair.Value.First[user.Key]);
-
-    private ChannelMembers Channel(PresenceKey key)
+    private void Apply(PresenceDelta delta, List<RemoteChange> changes)
     {
-        if (!_channels.TryGetValue(key, out var channel)) _channels[key] = channel = new ChannelMembers();
-        return channel;
+        _lastSequence[delta.Origin] = delta.Sequence;
+        var key = new ChannelKey(delta.AppId, delta.Channel);
+        Track(key, delta.Member, changes, delta.Joined
+            ? () => Add(key, delta.Origin, delta.Member)
+            : () => Remove(key, delta.Origin, delta.Member.UserId));
     }
 
-    private static bool Add(ChannelMembers channel, string origin, PresenceMember member)
+    /// <summary>Runs <paramref name="change"/> and records whether the user's presence on other nodes flipped.</summary>
+    private void Track(ChannelKey key, PresenceMember member, List<RemoteChange> changes, Action change)
     {
-        if (channel.Origins.TryGetValue(member.UserId, out var origins))
-        {
-            origins.Add(origin);
-            return false;
-        }
-        channel.Origins[member.UserId] = [origin];
-        channel.First[member.UserId] = member;
-        return true;
+        var before = RemoteUser(key, member.UserId);
+        change();
+        var after = RemoteUser(key, member.UserId);
+        if (before is null && after is not null) changes.Add(new RemoteChange(key, after.First, true));
+        else if (before is not null && after is null) changes.Add(new RemoteChange(key, before.First, false));
     }
 
-    private bool Remove(PresenceKey key, ChannelMembers channel, string origin, string userId)
+    private User? RemoteUser(ChannelKey key, string userId) =>
+        _channels.TryGetValue(key, out var c) && c.TryGetValue(userId, out var u) && IsRemote(u) ? u : null;
+
+    private bool IsRemote(User user) => user.Origins.Count > (user.Origins.Contains(Self) ? 1 : 0);
+
+    private List<PresenceDelta> Held(string origin)
     {
-        if (!channel.Origins.TryGetValue(userId, out var origins) || !origins.Remove(origin) || origins.Count > 0) return false;
-        channel.Origins.Remove(userId);
-        channel.First.Remove(userId);
-        if (channel.Origins.Count == 0 && channel.LocalSockets.Count == 0) _channels.Remove(key);
-        return true;
+        if (!_heldBack.TryGetValue(origin, out var held)) _heldBack[origin] = held = [];
+        return held;
+    }
+
+    private IEnumerable<(ChannelKey Key, PresenceMember Member)> OwnedBy(string origin) =>
+        from channel in _channels
+        from user in channel.Value.Values
+        where user.Origins.Contains(origin)
+        select (channel.Key, user.First);
+
+    private void Add(ChannelKey key, string origin, PresenceMember member)
+    {
+        if (!_channels.TryGetValue(key, out var users)) _channels[key] = users = new Dictionary<string, User>(StringComparer.Ordinal);
+        if (!users.TryGetValue(member.UserId, out var user)) users[member.UserId] = user = new User(member);
+        user.Origins.Add(origin);
+    }
+
+    private void Remove(ChannelKey key, string origin, string userId)
+    {
+        if (!_channels.TryGetValue(key, out var users) || !users.TryGetValue(userId, out var user)) return;
+        user.Origins.Remove(origin);
+        if (user.Origins.Count > 0) return;
+        users.Remove(userId);
+        if (users.Count == 0) _channels.Remove(key);
     }
 }

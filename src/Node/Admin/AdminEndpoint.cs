@@ -1,5 +1,7 @@
 using Akka.Actor;
 using Broadcaster.Actors.Cluster;
+using Broadcaster.Actors.Wire;
+using Broadcaster.Node.Cluster;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
 using Broadcaster.Node.HttpApi;
@@ -11,14 +13,14 @@ namespace Broadcaster.Node.Admin;
 /// <c>POST [prefix]/broadcaster/restart</c> (rolling restart of every node) and <c>GET [prefix]/broadcaster/status</c>
 /// (every node, its state, connections and channels), both signed like HTTP API calls.
 /// </summary>
-public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors, SignedRequest signed, ILogger<AdminEndpoint> logger)
+public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors, ScatterGather scatter, SignedRequest signed, ILogger<AdminEndpoint> logger)
 {
     public async Task<IResult> RestartAsync(HttpContext context)
     {
         if (await AuthenticateAsync(context) is { } refused) return refused;
         var who = $"{context.Request.Query["auth_key"]} from {context.Connection.RemoteIpAddress}";
         logger.LogWarning("Rolling restart of the cluster requested by {Who}", who);
-        actors.Bus.Tell(new RestartCluster(who));
+        actors.Refs.Restarts.Tell(new RestartCluster(who));
         return Results.Json(new { restarting = true, lastSlotAfterSeconds = RestartScheduler.Window.TotalSeconds });
     }
 
@@ -26,19 +28,8 @@ public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors,
     {
         if (await AuthenticateAsync(context) is { } refused) return refused;
         var state = Akka.Cluster.Cluster.Get(actors.System).State;
-        var peers = await actors.Bus.Ask<PeerBuses>(GetPeerBuses.Instance, TimeSpan.FromSeconds(3));
-        var asks = peers.Buses.Append(actors.Bus).Select(async bus =>
-        {
-            try
-            {
-                return await bus.Ask<NodeStatusReport>(GetNodeStatus.Instance, TimeSpan.FromSeconds(3));
-            }
-            catch (AskTimeoutException)
-            {
-                return null;
-            }
-        });
-        var reports = (await Task.WhenAll(asks)).Where(r => r is not null).ToDictionary(r => r!.NodeId.Split('#')[0], r => r!);
+        var gathered = await scatter.AskEveryNodeAsync<NodeStatusReport>("status", actors.Refs.Status, GetNodeStatus.Instance);
+        var reports = gathered.Answers.ToDictionary(a => a.Node.ToString(), a => a.Answer);
         var nodes = state.Members.OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).Select(m =>
         {
             var report = reports.GetValueOrDefault(m.Address.ToString());
@@ -54,7 +45,7 @@ public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors,
                 presenceMembers = report?.PresenceMembers,
             };
         });
-        return Results.Json(new { leader = state.Leader?.ToString(), nodes });
+        return Results.Json(new { leader = state.Leader?.ToString(), nodes, missing = gathered.Missing });
     }
 
     private async Task<IResult?> AuthenticateAsync(HttpContext context)

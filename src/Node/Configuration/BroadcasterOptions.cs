@@ -35,9 +35,10 @@ public sealed record BroadcasterOptions
     /// <summary>Signs <c>restart</c>/<c>status</c> requests (auth_key "admin"); empty: only app credentials do.</summary>
     public string AdminSecret { get; init; } = "";
 
-    public ConnectionSettings ToConnectionSettings(Action<string>? debugLog, NodeCounters counters) => new()
+    public ConnectionSettings ToConnectionSettings(Action<string>? debugLog, NodeCounters counters, TimeProvider? time = null) => new()
     {
         Counters = counters,
+        Time = time ?? TimeProvider.System,
         ActivityTimeout = ActivityTimeout,
         PongTimeout = PongTimeout,
         UserAuthenticationTimeout = UserAuthenticationTimeout,

@@ -11,4 +11,9 @@ public sealed record ClusterOptions
     public IReadOnlyList<string> Seeds { get; init; } = [];
     public TimeSpan FailureTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan DownAfter { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long one node waits for another's answer: cluster-wide HTTP API counts, the status command, readiness and
+    /// metrics all ask with this one timeout.
+    /// </summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(3);
 }

@@ -26,7 +26,7 @@ public static class OptionsLoader
     private static readonly string[] MetricsKeys = ["enabled", "host", "port"];
     private static readonly string[] LoggingKeys = ["level", "akka-level"];
     private static readonly string[] TlsKeys = ["certificate", "key", "passphrase", "ca-bundle", "verify-peer", "allow-self-signed", "reload-interval"];
-    private static readonly string[] ClusterKeys = ["hostname", "public-hostname", "port", "seeds", "failure-timeout", "down-after"];
+    private static readonly string[] ClusterKeys = ["hostname", "public-hostname", "port", "seeds", "failure-timeout", "down-after", "query-timeout"];
 
     public static Config Defaults() => ConfigurationFactory.ParseString(ReadEmbedded("hocon/broadcaster.conf"));
 
@@ -160,6 +160,7 @@ public static class OptionsLoader
             Seeds = seeds.ToList(),
             FailureTimeout = Duration(config, "broadcaster.cluster.failure-timeout", TimeSpan.FromMilliseconds(500)),
             DownAfter = Duration(config, "broadcaster.cluster.down-after", TimeSpan.FromMilliseconds(500)),
+            QueryTimeout = Duration(config, "broadcaster.cluster.query-timeout", TimeSpan.FromMilliseconds(100)),
         };
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Akka.Configuration;
-using Broadcaster.Actors.Cluster;
+using Broadcaster.Actors.Wire;
 using Broadcaster.Node.Configuration;
 
 namespace Broadcaster.Node.Hosting;
@@ -30,8 +30,9 @@ public static class AkkaConfig
             }
             """;
         return ConfigurationFactory.ParseString(text)
-            .WithFallback(ConfigurationFactory.ParseString(BusSerialization.Hocon))
-            .WithFallback(ConfigurationFactory.ParseString(OptionsLoader.ReadEmbedded("hocon/akka.conf")));
+            .WithFallback(WireSerialization.Config)
+            .WithFallback(ConfigurationFactory.ParseString(OptionsLoader.ReadEmbedded("hocon/akka.conf")))
+            .WithFallback(WireSerialization.PubSubDefaults);
     }
 
     private static string AkkaLevel(LogLevel level) => level switch

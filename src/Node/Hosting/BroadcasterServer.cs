@@ -2,7 +2,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Channels;
-using Broadcaster.Actors.Cluster;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Broadcaster.Actors.Presence;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Node.Admin;
 using Broadcaster.Node.Configuration;
@@ -80,8 +81,10 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<NodeMetrics>();
         var restart = new RestartSignal();
-        builder.Services.AddSingleton(sp => NodeActorsFactory.Create(options, sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<AppConnectionCounter>(), sp.GetRequiredService<NodeMetrics>(), restart.Request));
+        // The actor system starts after the host is built (it logs through the host's loggers) and before it serves.
+        NodeActors? started = null;
+        builder.Services.AddSingleton(_ => started ?? throw new InvalidOperationException("The node's actors have not started"));
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new AppDirectory(options.Apps));
         builder.Services.AddSingleton<AppConnectionCounter>();
         builder.Services.AddSingleton<ConnectionTracker>();
@@ -89,25 +92,30 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton<HttpApiEndpoint>();
         builder.Services.AddSingleton<HttpApiHandlers>();
         builder.Services.AddSingleton<ClusterQueries>();
+        builder.Services.AddSingleton<Cluster.ScatterGather>();
         builder.Services.AddSingleton<MetricsEndpoint>();
         builder.Services.AddSingleton<ApiRateLimiter>();
         builder.Services.AddSingleton<SignedRequest>();
         builder.Services.AddSingleton<AdminEndpoint>();
 
         var web = builder.Build();
-        var actors = web.Services.GetRequiredService<NodeActors>();
+        var actors = started = await NodeActorsFactory.CreateAsync(options, web.Services.GetRequiredService<ILoggerFactory>(),
+            web.Services.GetRequiredService<AppConnectionCounter>(), web.Services.GetRequiredService<NodeMetrics>(), restart.Request,
+            web.Services.GetRequiredService<TimeProvider>());
         NodeEndpoints.Map(web, options);
         var tracker = web.Services.GetRequiredService<ConnectionTracker>();
         // SIGTERM: clients get 4200 and reconnect elsewhere while Kestrel drains; the node leaves the cluster after.
-        web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors).GetAwaiter().GetResult());
+        var time = web.Services.GetRequiredService<TimeProvider>();
+        web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors, time, options.Cluster.QueryTimeout).GetAwaiter().GetResult());
         var server = new BroadcasterServer(web, actors, options) { _restart = restart };
         restart.Attach(web.Lifetime, server.Logger);
-        // Downed by the split-brain resolver (cut off on the minority side) or removed: the actor system is gone, so
-        // the node stops, tells its clients to reconnect elsewhere, and asks its supervisor for a fresh start.
+        // Downed by the split-brain resolver (cut off on the minority side), removed, or shut down by its guardian: the
+        // actor system is gone, so the node stops, tells its clients to reconnect elsewhere, and asks its supervisor
+        // for a fresh start.
         _ = actors.System.WhenTerminated.ContinueWith(_ =>
         {
             if (web.Lifetime.ApplicationStopping.IsCancellationRequested) return;
-            restart.Request("this node was removed from the cluster");
+            restart.Request("this node's actor system stopped (removed from the cluster, or a core actor failed)");
         }, TaskScheduler.Default);
         try
         {
@@ -125,17 +133,20 @@ public sealed class BroadcasterServer : IAsyncDisposable
     /// Closes every socket with 4200, then waits until their actors have left their channels and the resulting
     /// presence changes have gone out to the other nodes, so members of this node leave everywhere.
     /// </summary>
-    private static async Task DrainAsync(ConnectionTracker tracker, NodeActors actors)
+    private static async Task DrainAsync(ConnectionTracker tracker, NodeActors actors, TimeProvider time, TimeSpan ask)
     {
         await tracker.CloseAllAsync(TimeSpan.FromSeconds(5));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(5);
         try
         {
-            while (DateTime.UtcNow < deadline && await actors.Connections.Ask<int>(GetConnectionActorCount.Instance, TimeSpan.FromSeconds(2)) > 0)
-                await Task.Delay(20);
-            // Each ask queues behind what is already in the mailbox: once answered, the earlier messages were handled.
-            await actors.Channels.Ask<int>(GetChannelActorCount.Instance, TimeSpan.FromSeconds(2));
-            await actors.Bus.Ask<BusStatus>(GetBusStatus.Instance, TimeSpan.FromSeconds(2));
+            // Connection actors leave their channels as they stop; channel actors stop once empty, after telling presence.
+            while (time.GetUtcNow() < deadline && (await actors.Connections.Ask<int>(GetConnectionActorCount.Instance, ask) > 0
+                                                    || await actors.Channels.Ask<int>(GetChannelActorCount.Instance, ask) > 0))
+                await Task.Delay(TimeSpan.FromMilliseconds(20), time);
+            // Each ask queues behind what is already in the mailbox: once answered, presence has published its deltas,
+            // and the mediator has handed them to remoting.
+            await actors.Presence.Ask<PresenceStats>(GetPresenceStats.Instance, ask);
+            await actors.Refs.Topic.Ask<CurrentTopics>(GetTopics.Instance, ask);
         }
         catch (Exception e) when (e is AskTimeoutException or InvalidOperationException or ObjectDisposedException)
         {

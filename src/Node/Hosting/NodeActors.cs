@@ -1,8 +1,19 @@
 using Akka.Actor;
+using Broadcaster.Actors.Guardian;
 
 namespace Broadcaster.Node.Hosting;
 
-/// <summary>The node's actor system and its long-lived actors.</summary>
-/// <param name="Bus">The <see cref="Actors.Cluster.NodeBus"/>: events go in here to reach every node.</param>
-/// <param name="Channels">This node's <see cref="Actors.Channels.ChannelRegistry"/>.</param>
-public sealed record NodeActors(ActorSystem System, IActorRef Connections, IActorRef Channels, IActorRef Bus);
+/// <summary>The node's actor system and its long-lived actors (the children of the node guardian).</summary>
+public sealed record NodeActors(ActorSystem System, NodeRefs Refs)
+{
+    public IActorRef Connections => Refs.Connections;
+
+    /// <summary>The <see cref="Actors.Channels.ChannelDirectory"/>.</summary>
+    public IActorRef Channels => Refs.Channels;
+
+    /// <summary>The <see cref="Actors.Presence.PresenceActor"/>.</summary>
+    public IActorRef Presence => Refs.Presence;
+
+    /// <summary>The <see cref="Actors.Cluster.NodeBus"/>.</summary>
+    public IActorRef Bus => Refs.Bus;
+}

@@ -40,7 +40,7 @@ public static class NodeEndpoints
         root.MapGet("/up", () => Results.Json(new { status = "up" }));
         root.MapGet("/ready", async (NodeActors actors, ConnectionTracker tracker) =>
         {
-            var status = await actors.Bus.Ask<BusStatus>(GetBusStatus.Instance, TimeSpan.FromSeconds(5));
+            var status = await actors.Bus.Ask<BusStatus>(GetBusStatus.Instance, options.Cluster.QueryTimeout);
             var ready = status.Ready && !tracker.ShuttingDown;
             return Results.Json(new { ready, node = status.NodeId, peers = status.Peers, waiting = status.Waiting, shuttingDown = tracker.ShuttingDown },
                 statusCode: ready ? 200 : 503);

@@ -19,15 +19,20 @@ public sealed class HttpApiEndpoint(
 
     public async Task HandleAsync(HttpContext context, string appId, string rest)
     {
-        var (status, body) = await AnswerAsync(context, appId, rest);
+        var (status, body, missing) = await AnswerAsync(context, appId, rest);
         context.Response.StatusCode = status;
+        if (missing.Count > 0)
+        {
+            context.Response.Headers[ApiAnswer.MissingNodesHeader] = string.Join(", ", missing);
+            logger.LogWarning("HTTP API {Path}: counts leave out nodes that did not answer in time: {Nodes}", context.Request.Path, string.Join(", ", missing));
+        }
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(body);
         var received = context.Items.TryGetValue(BytesReadKey, out var read) ? (long)read! : context.Request.ContentLength ?? 0;
         if (apps.ById(appId) is { } app) metrics.For(app.Id).HttpCall(received, body.Length);
     }
 
-    private async Task<(int, byte[])> AnswerAsync(HttpContext context, string appId, string rest)
+    private async Task<(int, byte[], IReadOnlyList<string>)> AnswerAsync(HttpContext context, string appId, string rest)
     {
         try
         {
@@ -49,20 +54,21 @@ public sealed class HttpApiEndpoint(
                 context.Response.Headers.RetryAfter = "1";
                 throw new ApiError(429, $"Too many requests: at most {options.ApiRequestsPerSecond} API calls per second for this app");
             }
-            return (200, await handlers.HandleAsync(app, route, context.Request.Query, body));
+            var answer = await handlers.HandleAsync(app, route, context.Request.Query, body);
+            return (200, answer.Body, answer.MissingNodes);
         }
         catch (ApiError e)
         {
-            return (e.Status, ApiResponses.Error(e.Message));
+            return (e.Status, ApiResponses.Error(e.Message), []);
         }
         catch (AskTimeoutException)
         {
-            return (503, ApiResponses.Error("The node did not answer in time; try again"));
+            return (503, ApiResponses.Error("The node did not answer in time; try again"), []);
         }
         catch (Exception e)
         {
             logger.LogError(e, "HTTP API request {Method} {Path} failed", context.Request.Method, context.Request.Path);
-            return (500, ApiResponses.Error("Internal server error"));
+            return (500, ApiResponses.Error("Internal server error"), []);
         }
     }
 }

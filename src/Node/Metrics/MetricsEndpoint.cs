@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Presence;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
 
@@ -17,7 +18,8 @@ public sealed class MetricsEndpoint(BroadcasterOptions options, NodeMetrics metr
 
     public async Task<string> RenderAsync()
     {
-        var stats = await actors.Channels.Ask<RegistryStats>(GetRegistryStats.Instance, TimeSpan.FromSeconds(3));
+        var channels = await actors.Channels.Ask<ChannelStats>(GetChannelStats.Instance, options.Cluster.QueryTimeout);
+        var presence = await actors.Presence.Ask<PresenceStats>(GetPresenceStats.Instance, options.Cluster.QueryTimeout);
         var text = new PrometheusText();
         var apps = options.Apps.Select(a => a.Id).ToList();
 
@@ -42,11 +44,11 @@ public sealed class MetricsEndpoint(BroadcasterOptions options, NodeMetrics metr
         }
         text.Family(P + "over_capacity_total", "counter", "Connections refused with 4100 because the node was full.")
             .Sample(P + "over_capacity_total", metrics.OverCapacityRefusals);
-        text.Family(P + "channels", "gauge", "Channels with a subscriber on this node.").Sample(P + "channels", stats.Channels);
-        text.Family(P + "subscriptions", "gauge", "Channel subscriptions of sockets on this node.").Sample(P + "subscriptions", stats.Subscriptions);
+        text.Family(P + "channels", "gauge", "Channels with a subscriber on this node.").Sample(P + "channels", channels.Channels);
+        text.Family(P + "subscriptions", "gauge", "Channel subscriptions of sockets on this node.").Sample(P + "subscriptions", channels.Subscriptions);
         text.Family(P + "presence_members", "gauge", "Presence members (user and channel): with a socket on this node, and in the whole cluster.")
-            .Sample(P + "presence_members", stats.LocalPresenceMembers, ("scope", "node"))
-            .Sample(P + "presence_members", stats.ClusterPresenceMembers, ("scope", "cluster"));
+            .Sample(P + "presence_members", presence.LocalMembers, ("scope", "node"))
+            .Sample(P + "presence_members", presence.ClusterMembers, ("scope", "cluster"));
         text.Family(P + "bus_messages_sent_total", "counter", "Messages sent to other nodes (events, client events, presence).")
             .Sample(P + "bus_messages_sent_total", metrics.Actors.BusMessagesSent);
         text.Family(P + "bus_messages_received_total", "counter", "Events and presence changes received from other nodes.")

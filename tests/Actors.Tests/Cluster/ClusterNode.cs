@@ -4,6 +4,8 @@ using Akka.Remote;
 using Akka.Remote.Transport;
 using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Cluster;
+using Broadcaster.Actors.Guardian;
+using Broadcaster.Actors.Wire;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Protocol.Apps;
 
@@ -20,27 +22,27 @@ public sealed class ClusterNode
 
     private static readonly Lazy<Config> NodeConfig = new(BuildConfig);
 
-    private ClusterNode(string name, ActorSystem system, AppConnectionCounter counter, IActorRef bus, IActorRef registry, IActorRef connections)
+    private ClusterNode(string name, ActorSystem system, AppConnectionCounter counter, NodeRefs refs)
     {
         Name = name;
         System = system;
         Counter = counter;
-        Bus = bus;
-        Registry = registry;
-        Connections = connections;
+        Refs = refs;
     }
 
     /// <summary>A label for messages ("A", "B", ...).</summary>
     public string Name { get; }
     public ActorSystem System { get; }
     public AppConnectionCounter Counter { get; }
-    public IActorRef Bus { get; }
-    public IActorRef Registry { get; }
-    public IActorRef Connections { get; }
+    public NodeRefs Refs { get; }
+    public IActorRef Bus => Refs.Bus;
+    public IActorRef Channels => Refs.Channels;
+    public IActorRef Presence => Refs.Presence;
+    public IActorRef Connections => Refs.Connections;
 
     public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
     public Address Address => Cluster.SelfAddress;
-    public string NodeId => NodeBus.NodeIdOf(Cluster.SelfUniqueAddress);
+    public string NodeId => NodeIds.Of(Cluster.SelfUniqueAddress);
 
     /// <summary>The configuration every test node runs with (also used by the serialization tests).</summary>
     public static Config Config => NodeConfig.Value;
@@ -51,10 +53,14 @@ public sealed class ClusterNode
         try
         {
             var counter = new AppConnectionCounter();
-            var bus = system.ActorOf(NodeBus.Props(limits ?? ProtocolLimits.Default, counter), "bus");
-            var registry = bus.Ask<IActorRef>(GetRegistry.Instance, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
-            var connections = system.ActorOf(ConnectionSupervisor.Props(registry, settings ?? new ConnectionSettings()), "connections");
-            return new ClusterNode(name, system, counter, bus, registry, connections);
+            var node = new NodeSettings
+            {
+                Limits = limits ?? ProtocolLimits.Default,
+                Connections = settings ?? new ConnectionSettings(),
+                ConnectionCounter = counter,
+            };
+            var refs = NodeRefs.StartAsync(system, node).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+            return new ClusterNode(name, system, counter, refs);
         }
         catch
         {
@@ -65,7 +71,7 @@ public sealed class ClusterNode
 
     public BusStatus Status() => Bus.Ask<BusStatus>(GetBusStatus.Instance, TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
 
-    public T Ask<T>(object message) => Bus.Ask<T>(message, TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
+    public T Ask<T>(IActorRef actor, object message) => actor.Ask<T>(message, TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
 
     /// <summary>Drops everything this node sends to or receives from <paramref name="other"/>, as if the link died.</summary>
     public void Blackhole(Address other)
@@ -111,8 +117,9 @@ public sealed class ClusterNode
             """;
         // The serialization a node runs with (strict: unbound types are refused), as AkkaConfig.Build adds it.
         return ConfigurationFactory.ParseString(text)
-            .WithFallback(ConfigurationFactory.ParseString(BusSerialization.Hocon))
-            .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(FindNodeHocon())));
+            .WithFallback(WireSerialization.Config)
+            .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(FindNodeHocon())))
+            .WithFallback(WireSerialization.PubSubDefaults);
     }
 
     /// <summary>The node's own <c>hocon/akka.conf</c>, found from the test binaries up to the repository root.</summary>

@@ -1,12 +1,13 @@
 using Akka.Actor;
-using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Cluster;
-using Broadcaster.Protocol.Channels;
 using Xunit;
 
 namespace Broadcaster.Actors.Tests.Cluster;
 
-/// <summary>A node is ready only when it is Up and has exchanged hello/welcome and a presence snapshot with every peer.</summary>
+/// <summary>
+/// A node is ready only when it is Up, subscribed to the cluster topic, and every peer has welcomed it over the topic
+/// and sent its presence snapshot.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterReadinessTests : ClusterTestBase
 {
@@ -17,7 +18,7 @@ public sealed class ClusterReadinessTests : ClusterTestBase
 
         var before = node.Status();
         Assert.False(before.Ready);
-        Assert.Equal(["self (not Up yet)"], before.Waiting);
+        Assert.Equal("self (not Up yet)", before.Waiting[0]);
 
         node.Cluster.Join(node.Address);
         AwaitReady([node]);
@@ -32,11 +33,10 @@ public sealed class ClusterReadinessTests : ClusterTestBase
 
         foreach (var node in nodes)
         {
-            var peers = node.Ask<PeerBuses>(GetPeerBuses.Instance).Buses;
-            var expected = nodes.Where(n => n != node).Select(n => n.Address).OrderBy(a => a.ToString()).ToList();
-            Assert.Equal(expected, peers.Select(p => p.Path.Address).OrderBy(a => a.ToString()).ToList());
-            // Peers find each other's bus by its path: the node's bus is /user/bus everywhere.
-            Assert.All(peers, p => Assert.Equal("/user/bus", p.Path.ToStringWithoutAddress()));
+            var status = node.Status();
+            Assert.Equal((true, 2), (status.Ready, status.Peers));
+            // Every node's actors live at the same path, which is how nodes address each other's presence and status.
+            Assert.Equal("/user/node/presence", node.Presence.Path.ToStringWithoutAddress());
         }
     }
 
@@ -44,14 +44,10 @@ public sealed class ClusterReadinessTests : ClusterTestBase
     public void A_joining_node_waits_for_every_peer_and_becomes_ready_once_all_have_answered()
     {
         var nodes = StartCluster(3);
-        var (c, channel) = (nodes[2], "gate");
-        using var gate = new GateSocket(SocketId.New());
-        c.Registry.Tell(new ChannelEnvelope(AppId, channel, new Subscribe(gate, ActorRefs.Nobody, null)));
-        AwaitCondition(() => gate.Sent == 1, TimeSpan.FromSeconds(3));
-        // C's registry now hangs in the fan-out, so C cannot answer the newcomer's snapshot request.
-        gate.Arm();
-        c.Registry.Tell(new ChannelEvent(AppId, channel, EventBytes("hold", channel), null));
-        Assert.True(gate.AwaitBlocked(TimeSpan.FromSeconds(3)));
+        var c = nodes[2];
+        // C's presence actor stops handling messages, so it cannot answer the newcomer's snapshot request.
+        var presence = (IInternalActorRef)c.Presence;
+        presence.Suspend();
 
         var d = StartNode("D");
         d.Cluster.Join(nodes[0].Address);
@@ -66,7 +62,7 @@ public sealed class ClusterReadinessTests : ClusterTestBase
         }
         finally
         {
-            gate.Release();
+            presence.Resume(null);
         }
 
         AwaitReady([.. nodes, d]);

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Presence;
+using Broadcaster.Actors.Wire;
+using Broadcaster.Protocol.Channels;
 using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Actors.Tests.Support;
@@ -60,18 +62,23 @@ public abstract class ClusterTestBase : ActorTestBase
     }
 
     /// <summary>A connection on <paramref name="node"/> with a recording socket whose probe lives in the test kit.</summary>
-    protected Client Connect(ClusterNode node, PusherApp? app = null) =>
-        Connect(node.Registry, app, supervisor: node.Connections);
+    protected Client Connect(ClusterNode node, PusherApp? app = null) => Connect(node.Connections, app);
 
-    /// <summary>What the node's HTTP API does for <c>POST /events</c>: publish ready-made bytes on the bus.</summary>
+    /// <summary>What the node's HTTP API does for <c>POST /events</c>: publish ready-made bytes on the cluster topic.</summary>
     protected static void Publish(ClusterNode node, string channel, byte[] frame, string? exceptSocketId = null) =>
-        node.Bus.Tell(new PublishEvent(new ChannelEvent(AppId, channel, frame, exceptSocketId)));
+        node.Refs.Publish(new ChannelEvent(AppId, channel, frame, exceptSocketId));
 
     protected static IReadOnlyList<string> MemberIds(ClusterNode node, string channel) =>
-        node.Registry.Ask<ChannelMembers>(new ChannelEnvelope(AppId, channel, GetMembers.Instance), TimeSpan.FromSeconds(3))
-            .GetAwaiter().GetResult().Members.Select(m => m.UserId).Order(StringComparer.Ordinal).ToList();
+        node.Ask<ChannelMembers>(node.Presence, new GetMembers(new ChannelKey(AppId, channel)))
+            .Members.Select(m => m.UserId).Order(StringComparer.Ordinal).ToList();
 
-    protected static ChannelInfo ChannelOf(ClusterNode node, string channel) => node.Ask<ChannelInfo>(new GetChannel(AppId, channel));
+    /// <summary>The channel's subscriptions on <paramref name="node"/> and its cluster-wide user count as that node sees it.</summary>
+    protected static ChannelInfo ChannelOf(ClusterNode node, string channel)
+    {
+        var subscriptions = node.Ask<ChannelCounts>(node.Channels, new ChannelCountsQuery(AppId, [channel])).Subscriptions[channel];
+        var users = node.Ask<UserCounts>(node.Presence, new GetUserCounts(AppId, [channel])).Users[channel];
+        return new ChannelInfo(channel, subscriptions, users);
+    }
 
     /// <summary>Every node lists exactly <paramref name="userIds"/> as members and counts as many users.</summary>
     protected void AwaitMembers(string channel, IEnumerable<ClusterNode> nodes, params string[] userIds)

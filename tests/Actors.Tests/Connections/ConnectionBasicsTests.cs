@@ -13,8 +13,8 @@ public sealed class ConnectionBasicsTests : ActorTestBase
     [Fact]
     public void Connection_established_is_the_first_frame_with_socket_id_and_activity_timeout_as_a_string()
     {
-        var registry = NewRegistry();
-        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(registry, new ConnectionSettings { ActivityTimeout = TimeSpan.FromSeconds(42) }));
+        var channels = NewChannels();
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(channels.Directory, new ConnectionSettings { ActivityTimeout = TimeSpan.FromSeconds(42) }));
         var probe = CreateTestProbe();
         var socket = new RecordingSocket(SocketId.New(), probe.Ref);
 
@@ -32,7 +32,7 @@ public sealed class ConnectionBasicsTests : ActorTestBase
     [Fact]
     public void Ping_is_answered_with_pong()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         Send(client, """{"event":"pusher:ping","data":{}}""");
 
@@ -43,7 +43,7 @@ public sealed class ConnectionBasicsTests : ActorTestBase
     [Fact]
     public void Pong_from_the_client_is_accepted_silently()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         Send(client, """{"event":"pusher:pong","data":{}}""");
         Send(client, """{"event":"pusher:ping","data":{}}""");
@@ -55,7 +55,7 @@ public sealed class ConnectionBasicsTests : ActorTestBase
     [Fact]
     public void Invalid_frame_gets_an_error_and_the_connection_stays_open()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         client.Actor.Tell(ClientFrameReceived.Invalid("Invalid message format: not valid JSON"));
 
@@ -73,7 +73,7 @@ public sealed class ConnectionBasicsTests : ActorTestBase
     [InlineData("my-event")]
     public void Unsupported_events_get_an_error_without_close(string eventName)
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         Send(client, $$$"""{"event":"{{{eventName}}}","channel":"c","data":{}}""");
 
@@ -87,24 +87,24 @@ public sealed class ConnectionBasicsTests : ActorTestBase
     [Fact]
     public void Supervisor_counts_its_connection_actors_and_a_closed_socket_stops_its_actor()
     {
-        var registry = NewRegistry();
-        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(registry, new ConnectionSettings()));
-        var a = Connect(registry, supervisor: supervisor);
-        var b = Connect(registry, supervisor: supervisor);
-        Assert.Equal(2, AskRegistry<int>(supervisor, GetConnectionActorCount.Instance));
+        var channels = NewChannels();
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(channels.Directory, new ConnectionSettings()));
+        var a = Connect(supervisor);
+        var b = Connect(supervisor);
+        Assert.Equal(2, Ask<int>(supervisor, GetConnectionActorCount.Instance));
 
         Watch(a.Actor);
         a.Actor.Tell(SocketClosed.Instance);
         ExpectTerminated(a.Actor, Timeout);
 
-        AwaitAssert(() => Assert.Equal(1, AskRegistry<int>(supervisor, GetConnectionActorCount.Instance)), Timeout);
+        AwaitAssert(() => Assert.Equal(1, Ask<int>(supervisor, GetConnectionActorCount.Instance)), Timeout);
         Assert.NotEqual(a.SocketId, b.SocketId);
     }
 
     [Fact]
     public void Unsubscribe_from_a_channel_never_subscribed_is_a_no_op()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         Send(client, UnsubscribeJson("never-subscribed"));
         Send(client, """{"event":"pusher:ping","data":{}}""");
@@ -115,8 +115,8 @@ public sealed class ConnectionBasicsTests : ActorTestBase
     [Fact]
     public void Connection_established_reports_whole_seconds_of_the_configured_timeout()
     {
-        var registry = NewRegistry();
-        var client = Connect(registry, settings: new ConnectionSettings { Limits = ProtocolLimits.Default });
+        var channels = NewChannels();
+        var client = Connect(channels, settings: new ConnectionSettings { Limits = ProtocolLimits.Default });
 
         // Connect already consumed connection_established; its frame is the first one recorded.
         var first = Frame.Parse(client.Socket.Frames[0]);

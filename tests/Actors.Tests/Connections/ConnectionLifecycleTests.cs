@@ -12,9 +12,9 @@ public sealed class ConnectionLifecycleTests : ActorTestBase
     [Fact]
     public void Socket_closed_stops_the_actor_and_leaves_its_presence_channel()
     {
-        var registry = NewRegistry();
-        var leaving = Connect(registry);
-        var staying = Connect(registry);
+        var channels = NewChannels();
+        var leaving = Connect(channels);
+        var staying = Connect(channels);
         SubscribeOk(leaving, "presence-room", PresenceData("1"));
         SubscribeOk(leaving, "news");
         SubscribeOk(staying, "presence-room", PresenceData("2"));
@@ -30,8 +30,7 @@ public sealed class ConnectionLifecycleTests : ActorTestBase
         Assert.Equal("1", removed.DataJson.GetProperty("user_id").GetString());
         AwaitAssert(() =>
         {
-            var channels = AskRegistry<ChannelList>(registry, new GetChannels(AppId)).Channels;
-            var room = Assert.Single(channels);
+            var room = Assert.Single(List(channels));
             Assert.Equal(new ChannelInfo("presence-room", 1, 1), room);
         }, Timeout);
     }
@@ -39,7 +38,7 @@ public sealed class ConnectionLifecycleTests : ActorTestBase
     [Fact]
     public void Stopping_closes_the_socket_with_4200_so_a_crashed_connection_reconnects()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         Watch(client.Actor);
         client.Actor.Tell(SocketClosed.Instance);
@@ -51,10 +50,10 @@ public sealed class ConnectionLifecycleTests : ActorTestBase
     [Fact]
     public void Member_removed_is_sent_only_when_the_last_connection_of_a_user_closes()
     {
-        var registry = NewRegistry();
-        var tab1 = Connect(registry);
-        var tab2 = Connect(registry);
-        var watcher = Connect(registry);
+        var channels = NewChannels();
+        var tab1 = Connect(channels);
+        var tab2 = Connect(channels);
+        var watcher = Connect(channels);
         SubscribeOk(watcher, "presence-room", PresenceData("w"));
         SubscribeOk(tab1, "presence-room", PresenceData("u"));
         Assert.Equal("u", watcher.Probe.ExpectFrame("pusher_internal:member_added").DataJson.GetProperty("user_id").GetString());
@@ -63,8 +62,8 @@ public sealed class ConnectionLifecycleTests : ActorTestBase
         Watch(tab1.Actor);
         tab1.Actor.Tell(SocketClosed.Instance);
         ExpectTerminated(tab1.Actor, Timeout);
-        AwaitAssert(() => Assert.Equal(2, AskRegistry<ChannelInfo>(registry, new GetChannel(AppId, "presence-room")).SubscriptionCount), Timeout);
-        Publish(registry, "presence-room", EventBytes("marker", "presence-room"), null);
+        AwaitAssert(() => Assert.Equal(2, Info(channels, "presence-room").SubscriptionCount), Timeout);
+        Publish(channels, "presence-room", EventBytes("marker", "presence-room"), null);
         watcher.Probe.ExpectFrame("marker");
 
         tab2.Actor.Tell(SocketClosed.Instance);
@@ -74,25 +73,25 @@ public sealed class ConnectionLifecycleTests : ActorTestBase
     [Fact]
     public void Last_connection_closing_stops_the_channel_actors()
     {
-        var registry = NewRegistry();
-        var client = Connect(registry);
+        var channels = NewChannels();
+        var client = Connect(channels);
         SubscribeOk(client, "a");
         SubscribeOk(client, "private-b");
         SubscribeOk(client, "presence-c", PresenceData("1"));
-        Assert.Equal(3, AskRegistry<int>(registry, GetChannelActorCount.Instance));
+        Assert.Equal(3, ChannelActorCount(channels));
 
         client.Actor.Tell(SocketClosed.Instance);
 
-        AwaitAssert(() => Assert.Equal(0, AskRegistry<int>(registry, GetChannelActorCount.Instance)), Timeout);
-        Assert.Empty(AskRegistry<ChannelList>(registry, new GetChannels(AppId)).Channels);
+        AwaitAssert(() => Assert.Equal(0, ChannelActorCount(channels)), Timeout);
+        Assert.Empty(List(channels));
     }
 
     [Fact]
     public void Refused_presence_subscription_is_forgotten_by_the_connection()
     {
-        var registry = NewRegistry(Broadcaster.Protocol.Apps.ProtocolLimits.Default with { MaxPresenceMembers = 1 });
-        var first = Connect(registry);
-        var second = Connect(registry);
+        var channels = NewChannels(Broadcaster.Protocol.Apps.ProtocolLimits.Default with { MaxPresenceMembers = 1 });
+        var first = Connect(channels);
+        var second = Connect(channels);
         SubscribeOk(first, "presence-room", PresenceData("1"));
 
         Send(second, SubscribeJson("presence-room", ChannelAuth(second.SocketId, "presence-room", PresenceData("2")), PresenceData("2")));

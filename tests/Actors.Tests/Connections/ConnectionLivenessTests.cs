@@ -21,7 +21,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Silent_client_is_pinged_then_closed_with_4201()
     {
-        var client = Connect(NewRegistry(), settings: Fast);
+        var client = Connect(NewChannels(), settings: Fast);
 
         client.Probe.ExpectFrame("pusher:ping");
         ExpectConnectionError(client, 4201, "Pong reply not received");
@@ -30,7 +30,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Any_frame_after_the_ping_keeps_the_connection_open()
     {
-        var client = Connect(NewRegistry(), settings: Fast with { PongTimeout = TimeSpan.FromMilliseconds(400) });
+        var client = Connect(NewChannels(), settings: Fast with { PongTimeout = TimeSpan.FromMilliseconds(400) });
 
         client.Probe.ExpectFrame("pusher:ping");
         Send(client, """{"event":"pusher:pong","data":{}}""");
@@ -43,7 +43,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Client_activity_before_the_activity_timeout_delays_the_ping()
     {
-        var client = Connect(NewRegistry(), settings: Fast with { ActivityTimeout = TimeSpan.FromMilliseconds(600) });
+        var client = Connect(NewChannels(), settings: Fast with { ActivityTimeout = TimeSpan.FromMilliseconds(600) });
 
         // A ping from the client counts as activity: the server answers with pong, never with its own ping first.
         Send(client, """{"event":"pusher:ping","data":{}}""");
@@ -55,7 +55,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void User_authentication_app_closes_an_unauthorized_connection_with_4009()
     {
-        var client = Connect(NewRegistry(), MakeApp(userAuthentication: true), Fast);
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Fast);
 
         ExpectConnectionError(client, 4009, "Connection not authorized within timeout");
     }
@@ -63,7 +63,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Public_subscription_does_not_authorize_the_connection()
     {
-        var client = Connect(NewRegistry(), MakeApp(userAuthentication: true), Fast);
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Fast);
         SubscribeOk(client, "public-news");
 
         ExpectConnectionError(client, 4009, "Connection not authorized within timeout");
@@ -72,7 +72,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Signed_in_connection_is_not_closed_by_the_user_authentication_timeout()
     {
-        var client = Connect(NewRegistry(), MakeApp(userAuthentication: true), Fast with { PongTimeout = TimeSpan.FromSeconds(10) });
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Fast with { PongTimeout = TimeSpan.FromSeconds(10) });
         SigninOk(client, "42");
 
         // The first tick after the authorization window passed sends a ping instead of closing.
@@ -83,7 +83,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Private_subscription_authorizes_the_connection()
     {
-        var client = Connect(NewRegistry(), MakeApp(userAuthentication: true), Fast with { PongTimeout = TimeSpan.FromSeconds(10) });
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Fast with { PongTimeout = TimeSpan.FromSeconds(10) });
         SubscribeOk(client, "private-x");
 
         client.Probe.ExpectFrame("pusher:ping");
@@ -93,7 +93,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Apps_without_user_authentication_are_never_closed_for_it()
     {
-        var client = Connect(NewRegistry(), MakeApp(userAuthentication: false), Fast with { PongTimeout = TimeSpan.FromSeconds(10) });
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: false), Fast with { PongTimeout = TimeSpan.FromSeconds(10) });
 
         client.Probe.ExpectFrame("pusher:ping");
         Assert.Empty(client.Socket.Closes);
@@ -108,7 +108,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     public void User_authentication_timeout_is_enforced_on_time_with_default_activity_settings()
     {
         var settings = new ConnectionSettings { UserAuthenticationTimeout = Short };
-        var client = Connect(NewRegistry(), MakeApp(userAuthentication: true), settings);
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), settings);
 
         var error = client.Probe.ExpectFrame("pusher:error", TimeSpan.FromSeconds(2));
         Assert.Equal(4009, error.ErrorCode());

@@ -9,7 +9,7 @@ public sealed class ConnectionSigninTests : ActorTestBase
     [Fact]
     public void Valid_signin_answers_signin_success_with_the_user_data_string()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         SigninOk(client, "42");
 
@@ -24,7 +24,7 @@ public sealed class ConnectionSigninTests : ActorTestBase
     [InlineData("missing-user-data")]
     public void Bad_signin_sends_error_4009_then_closes_with_4009(string variant)
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
         var userData = variant switch
         {
             "id-not-a-string" => """{"id":42}""",
@@ -47,7 +47,7 @@ public sealed class ConnectionSigninTests : ActorTestBase
     [Fact]
     public void Signature_over_the_single_colon_form_is_refused()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
         const string userData = """{"id":"42"}""";
         var wrong = $"{AppKey}:{Broadcaster.Protocol.Signing.PusherSignature.Sign(AppSecret, $"{client.SocketId}:user:{userData}")}";
 
@@ -60,7 +60,7 @@ public sealed class ConnectionSigninTests : ActorTestBase
     [Fact]
     public void Server_to_user_channel_is_refused_before_signin()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         Send(client, SubscribeJson("#server-to-user-42"));
 
@@ -72,23 +72,23 @@ public sealed class ConnectionSigninTests : ActorTestBase
     [Fact]
     public void Server_to_user_channel_is_allowed_only_for_the_signed_in_user()
     {
-        var registry = NewRegistry();
-        var client = Connect(registry);
+        var channels = NewChannels();
+        var client = Connect(channels);
         SigninOk(client, "42");
 
         Send(client, SubscribeJson("#server-to-user-7"));
         Assert.Equal("AuthError", client.Probe.ExpectFrame("pusher:subscription_error").DataJson.GetProperty("type").GetString());
 
         SubscribeOk(client, "#server-to-user-42");
-        Publish(registry, "#server-to-user-42", EventBytes("notice", "#server-to-user-42"), null);
+        Publish(channels, "#server-to-user-42", EventBytes("notice", "#server-to-user-42"), null);
         Assert.Equal("#server-to-user-42", client.Probe.ExpectFrame("notice").Channel);
     }
 
     [Fact]
     public void Signed_in_user_may_join_presence_without_channel_data_using_the_private_signature()
     {
-        var registry = NewRegistry();
-        var client = Connect(registry);
+        var channels = NewChannels();
+        var client = Connect(channels);
         SigninOk(client, "42", """{"name":"Zoë"}""");
 
         var ok = SubscribeOk(client, "presence-room");
@@ -101,7 +101,7 @@ public sealed class ConnectionSigninTests : ActorTestBase
     [Fact]
     public void Channel_data_overrides_the_signin_identity()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
         SigninOk(client, "42");
 
         var ok = SubscribeOk(client, "presence-room", PresenceData("7"));
@@ -112,7 +112,7 @@ public sealed class ConnectionSigninTests : ActorTestBase
     [Fact]
     public void Signed_in_presence_subscribe_with_the_wrong_signature_form_is_refused()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
         SigninOk(client, "42");
         const string channel = "presence-room";
 
@@ -125,7 +125,7 @@ public sealed class ConnectionSigninTests : ActorTestBase
     [Fact]
     public void A_second_signin_replaces_the_identity()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
         SigninOk(client, "1");
         SigninOk(client, "2");
 

@@ -18,7 +18,7 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [Fact]
     public void Public_subscribe_succeeds_with_data_string_braces_and_ignores_auth()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         Send(client, SubscribeJson("my-channel", auth: "garbage"));
 
@@ -31,7 +31,7 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [Fact]
     public void Private_subscribe_with_valid_auth_succeeds()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         SubscribeOk(client, "private-orders.42");
     }
@@ -43,8 +43,8 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [InlineData("missing")]
     public void Private_subscribe_with_invalid_auth_gets_AuthError_and_stays_open(string variant)
     {
-        var registry = NewRegistry();
-        var client = Connect(registry);
+        var channels = NewChannels();
+        var client = Connect(channels);
         const string channel = "private-orders.42";
         var valid = ChannelAuth(client.SocketId, channel);
         var auth = variant switch
@@ -58,7 +58,7 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
         Send(client, SubscribeJson(channel, auth));
 
         AssertSubscriptionError(client.Probe.ExpectFrame("pusher:subscription_error"), channel, "AuthError", 401);
-        Assert.Equal(0, AskRegistry<ChannelInfo>(registry, new GetChannel(AppId, channel)).SubscriptionCount);
+        Assert.Equal(0, Info(channels, channel).SubscriptionCount);
         Send(client, """{"event":"pusher:ping","data":{}}""");
         client.Probe.ExpectFrame("pusher:pong");
         Assert.Empty(client.Socket.Closes);
@@ -67,7 +67,7 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [Fact]
     public void Private_encrypted_needs_auth_like_private()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         Send(client, SubscribeJson("private-encrypted-x"));
         AssertSubscriptionError(client.Probe.ExpectFrame("pusher:subscription_error"), "private-encrypted-x", "AuthError", 401);
@@ -80,7 +80,7 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [InlineData("#server-to-user-")]
     public void Invalid_channel_name_gets_InvalidChannel(string channel)
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         Send(client, SubscribeJson(channel));
 
@@ -90,7 +90,7 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [Fact]
     public void Presence_subscribe_with_channel_data_lists_the_member()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
         var channelData = PresenceData("42", """{"name":"Zoë"}""");
 
         var ok = SubscribeOk(client, "presence-room.1", channelData);
@@ -104,9 +104,9 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [Fact]
     public void Presence_numeric_user_id_is_the_same_user_as_its_string_form()
     {
-        var registry = NewRegistry();
-        var a = Connect(registry);
-        var b = Connect(registry);
+        var channels = NewChannels();
+        var a = Connect(channels);
+        var b = Connect(channels);
         SubscribeOk(a, "presence-room", """{"user_id":10}""");
 
         var ok = SubscribeOk(b, "presence-room", """{"user_id":"10"}""");
@@ -118,7 +118,7 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [Fact]
     public void Presence_channel_data_not_covered_by_the_signature_is_refused()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
         const string channel = "presence-room";
         var auth = ChannelAuth(client.SocketId, channel, PresenceData("1"));
 
@@ -133,7 +133,7 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [InlineData("""{"user_id":""}""")]
     public void Presence_with_signed_but_unusable_channel_data_is_refused(string channelData)
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
         const string channel = "presence-room";
 
         Send(client, SubscribeJson(channel, ChannelAuth(client.SocketId, channel, channelData), channelData));
@@ -151,7 +151,7 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [Fact]
     public void Presence_without_channel_data_when_not_signed_in_is_refused_without_crashing()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
         const string channel = "presence-room";
 
         Send(client, SubscribeJson(channel, ChannelAuth(client.SocketId, channel)));
@@ -165,15 +165,15 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [Fact]
     public void Unsubscribe_stops_delivery_and_sends_no_reply()
     {
-        var registry = NewRegistry();
-        var client = Connect(registry);
+        var channels = NewChannels();
+        var client = Connect(channels);
         SubscribeOk(client, "news");
         SubscribeOk(client, "other");
 
         Send(client, UnsubscribeJson("news"));
-        AwaitAssert(() => Assert.Equal(0, AskRegistry<ChannelInfo>(registry, new GetChannel(AppId, "news")).SubscriptionCount), Timeout);
-        Publish(registry, "news", EventBytes("e1", "news"), null);
-        Publish(registry, "other", EventBytes("e2", "other"), null);
+        AwaitAssert(() => Assert.Equal(0, Info(channels, "news").SubscriptionCount), Timeout);
+        Publish(channels, "news", EventBytes("e1", "news"), null);
+        Publish(channels, "other", EventBytes("e2", "other"), null);
 
         client.Probe.ExpectFrame("e2");
     }
@@ -181,7 +181,7 @@ public sealed class ConnectionSubscriptionTests : ActorTestBase
     [Fact]
     public void Double_encoded_subscribe_data_is_understood()
     {
-        var client = Connect(NewRegistry());
+        var client = Connect(NewChannels());
 
         Send(client, """{"event":"pusher:subscribe","data":"{\"channel\":\"legacy\"}"}""");
 

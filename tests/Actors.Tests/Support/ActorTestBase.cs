@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.TestKit;
 using Broadcaster.Actors.Channels;
-using Broadcaster.Actors.Cluster;
+using Broadcaster.Actors.Presence;
+using Broadcaster.Actors.Wire;
+using Broadcaster.Protocol.Http;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Channels;
@@ -35,7 +37,18 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
     protected static PusherApp MakeApp(bool clientMessages = true, bool userAuthentication = false) =>
         new(AppId, AppKey, AppSecret, "test", EnableClientMessages: clientMessages, EnableUserAuthentication: userAuthentication);
 
-    protected IActorRef NewRegistry(ProtocolLimits? limits = null) => Sys.ActorOf(ChannelRegistry.Props(limits ?? ProtocolLimits.Default));
+    /// <summary>
+    /// A node's channel side in the test kit's system: presence actor, channel directory and a loopback topic.
+    /// <paramref name="published"/>, when given, is told every message the node publishes to the cluster.
+    /// </summary>
+    protected LocalChannels NewChannels(ProtocolLimits? limits = null, string nodeId = "node-a", IActorRef? published = null)
+    {
+        var topic = Sys.ActorOf(Props.Create<LoopbackTopic>());
+        var presence = Sys.ActorOf(PresenceActor.Props(nodeId, topic));
+        var directory = Sys.ActorOf(ChannelDirectory.Props(limits ?? ProtocolLimits.Default, presence, topic));
+        topic.Tell(new LoopbackTopic.Targets(directory, presence, published));
+        return new LocalChannels(directory, presence, topic);
+    }
 
     // ---- signatures ----
 
@@ -74,9 +87,11 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
 
     // ---- connections ----
 
-    protected Client Connect(IActorRef registry, PusherApp? app = null, ConnectionSettings? settings = null, IActorRef? supervisor = null)
+    protected Client Connect(LocalChannels channels, PusherApp? app = null, ConnectionSettings? settings = null) =>
+        Connect(Sys.ActorOf(ConnectionSupervisor.Props(channels.Directory, settings ?? new ConnectionSettings())), app);
+
+    protected Client Connect(IActorRef supervisor, PusherApp? app = null)
     {
-        supervisor ??= Sys.ActorOf(ConnectionSupervisor.Props(registry, settings ?? new ConnectionSettings()));
         var probe = CreateTestProbe();
         var socket = new RecordingSocket(SocketId.New(), probe.Ref);
         var connection = supervisor.Ask<IActorRef>(new OpenConnection(app ?? MakeApp(), socket), Timeout).GetAwaiter().GetResult();
@@ -118,23 +133,45 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
         return new Subscriber(new RecordingSocket(SocketId.New(), probe.Ref, capacity), probe, CreateTestProbe());
     }
 
-    protected static void Tell(IActorRef registry, string channel, IChannelCommand command) =>
-        registry.Tell(new ChannelEnvelope(AppId, channel, command));
+    protected static void Tell(LocalChannels channels, string channel, IChannelCommand command) =>
+        channels.Directory.Tell(new ChannelEnvelope(AppId, channel, command));
 
     /// <summary>An event for every subscriber of the channel but <paramref name="exceptSocketId"/>, as the node bus hands it over.</summary>
-    protected static void Publish(IActorRef registry, string channel, ReadOnlyMemory<byte> frame, string? exceptSocketId) =>
-        registry.Tell(new ChannelEvent(AppId, channel, frame, exceptSocketId));
+    protected static void Publish(LocalChannels channels, string channel, ReadOnlyMemory<byte> frame, string? exceptSocketId) =>
+        channels.Directory.Tell(new ChannelEvent(AppId, channel, frame, exceptSocketId));
 
-    protected static void Subscribe(IActorRef registry, string channel, Subscriber s, PresenceMember? member = null) =>
-        Tell(registry, channel, new Subscribe(s.Socket, s.Connection.Ref, member));
+    protected static void Subscribe(LocalChannels channels, string channel, Subscriber s, PresenceMember? member = null) =>
+        Tell(channels, channel, new Subscribe(s.Socket, s.Connection.Ref, member));
 
-    protected static Frame SubscribeRaw(IActorRef registry, string channel, Subscriber s, PresenceMember? member = null)
+    protected static Frame SubscribeRaw(LocalChannels channels, string channel, Subscriber s, PresenceMember? member = null)
     {
-        Subscribe(registry, channel, s, member);
+        Subscribe(channels, channel, s, member);
         return s.Probe.ExpectFrame("pusher_internal:subscription_succeeded");
     }
 
     protected static byte[] EventBytes(string name, string channel, string data = "{}") => ServerFrames.ChannelEvent(name, channel, data);
 
-    protected T AskRegistry<T>(IActorRef registry, object query) => registry.Ask<T>(query, Timeout).GetAwaiter().GetResult();
+    protected T Ask<T>(IActorRef actor, object query) => actor.Ask<T>(query, Timeout).GetAwaiter().GetResult();
+
+    protected int ChannelActorCount(LocalChannels channels) => Ask<int>(channels.Directory, GetChannelActorCount.Instance);
+
+    /// <summary>What the HTTP API reports for one channel: subscriptions from the directory, users from presence.</summary>
+    protected ChannelInfo Info(LocalChannels channels, string channel, string appId = AppId)
+    {
+        var subscriptions = Ask<ChannelCounts>(channels.Directory, new ChannelCountsQuery(appId, [channel])).Subscriptions[channel];
+        var users = Ask<UserCounts>(channels.Presence, new GetUserCounts(appId, [channel])).Users[channel];
+        return new ChannelInfo(channel, subscriptions, users);
+    }
+
+    /// <summary>The app's occupied channels on this node, by name, with counts.</summary>
+    protected IReadOnlyList<ChannelInfo> List(LocalChannels channels, string appId = AppId)
+    {
+        var counts = Ask<ChannelCounts>(channels.Directory, new ChannelCountsQuery(appId, null)).Subscriptions;
+        var users = Ask<UserCounts>(channels.Presence, new GetUserCounts(appId, counts.Keys.ToList())).Users;
+        return counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new ChannelInfo(c.Key, c.Value, users[c.Key])).ToList();
+    }
+
+    protected IReadOnlyList<string> MemberIds(LocalChannels channels, string channel) =>
+        Ask<ChannelMembers>(channels.Presence, new GetMembers(new ChannelKey(AppId, channel))).Members
+            .Select(m => m.UserId).Order(StringComparer.Ordinal).ToList();
 }

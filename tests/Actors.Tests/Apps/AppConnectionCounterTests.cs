@@ -1,7 +1,7 @@
 using Broadcaster.Actors.Apps;
 using Xunit;
 
-namespace Broadcaster.Actors.Tests.Misc;
+namespace Broadcaster.Actors.Tests.Apps;
 
 public sealed class AppConnectionCounterTests
 {

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Serialization;
 
-namespace Broadcaster.Actors.Cluster;
+namespace Broadcaster.Actors.Wire;
 
 /// <summary>
 /// Bound to <c>System.Object</c> in place of Akka's JSON fallback: a message type that crosses nodes without
@@ -16,7 +16,7 @@ public sealed class RefusingSerializer(ExtendedActorSystem system) : Serializer(
     public override bool IncludeManifest => false;
 
     public override byte[] ToBinary(object obj) =>
-        throw new NotSupportedException($"{obj.GetType()} has no serializer bound: cross-node messages must implement IBusMessage");
+        throw new NotSupportedException($"{obj.GetType()} has no serializer bound: cross-node messages must implement IWireMessage");
 
     public override object FromBinary(byte[] bytes, Type type) =>
         throw new NotSupportedException($"Refusing to deserialize {type} without a bound serializer");

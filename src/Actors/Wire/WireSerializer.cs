@@ -1,17 +1,20 @@
 using Akka.Actor;
 using Akka.Serialization;
-using Broadcaster.Actors.Channels;
-using Broadcaster.Actors.Presence;
-using Broadcaster.Protocol.Http;
 using Broadcaster.Protocol.Presence;
 
-namespace Broadcaster.Actors.Cluster;
+namespace Broadcaster.Actors.Wire;
 
 /// <summary>
-/// The one serializer for everything nodes send each other: a compact binary form per message, frame bytes
-/// carried as they are. An unknown type or manifest is an error, never a silent fallback.
+/// The one serializer for everything nodes send each other: a compact binary form per message, frame bytes carried
+/// as they are. An unknown type or manifest is an error, never a silent fallback.
+/// <para>
+/// <b>This is the contract between two versions of the server running side by side during a rolling restart.</b>
+/// A manifest, once shipped, keeps its meaning and its field order forever: add a new message with a new manifest,
+/// or append fields only where an older reader stops before them; never reorder, retype or reuse. The tests pin
+/// the bytes of every message, so a change here shows up as a failing test first.
+/// </para>
 /// </summary>
-public sealed class BusSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 4711;
 
@@ -21,19 +24,17 @@ public sealed class BusSerializer(ExtendedActorSystem system) : SerializerWithSt
     {
         ChannelEvent => "E",
         PresenceDelta => "D",
-        BusHello => "H",
-        BusWelcome => "W",
-        PeerConnectionCounts => "C",
         PresenceSnapshotRequest => "SQ",
         PresenceSnapshot => "S",
-        GetChannels => "LQ",
-        ChannelList => "L",
-        GetChannel => "IQ",
-        ChannelInfo => "I",
+        BusHello => "H",
+        BusWelcome => "WF",
+        PeerConnectionCounts => "C",
+        ChannelCountsQuery => "CQ",
+        ChannelCounts => "CA",
         RestartNode => "R",
         GetNodeStatus => "NQ",
         NodeStatusReport => "N",
-        _ => throw new ArgumentException($"{o.GetType()} is not a bus message"),
+        _ => throw new ArgumentException($"{o.GetType()} is not a wire message"),
     };
 
     public override byte[] ToBinary(object o)
@@ -50,30 +51,31 @@ public sealed class BusSerializer(ExtendedActorSystem system) : SerializerWithSt
                 case PresenceDelta d:
                     w.Write(d.Origin); w.Write(d.Sequence); w.Write(d.AppId); w.Write(d.Channel); WriteMember(w, d.Member); w.Write(d.Joined);
                     break;
-                case BusHello h: w.Write(h.NodeId); break;
-                case BusWelcome h: w.Write(h.NodeId); break;
-                case PeerConnectionCounts c:
-                    w.Write(c.Origin); w.Write(c.Counts.Count);
-                    foreach (var (app, n) in c.Counts) { w.Write(app); w.Write(n); }
-                    break;
                 case PresenceSnapshotRequest r: w.Write(r.RequestedBy); break;
                 case PresenceSnapshot s:
                     w.Write(s.Origin); w.Write(s.Sequence); w.Write(s.Entries.Count);
                     foreach (var e in s.Entries) { w.Write(e.AppId); w.Write(e.Channel); WriteMember(w, e.Member); }
                     break;
-                case GetChannels q: w.Write(q.AppId); break;
-                case ChannelList l:
-                    w.Write(l.Channels.Count);
-                    foreach (var c in l.Channels) WriteInfo(w, c);
+                case BusHello h: w.Write(h.NodeId); break;
+                case BusWelcome h: w.Write(h.NodeId); w.Write(h.For); break;
+                case PeerConnectionCounts c:
+                    w.Write(c.Origin); WriteCounts(w, c.Counts);
                     break;
-                case GetChannel q: w.Write(q.AppId); w.Write(q.Channel); break;
-                case ChannelInfo i: WriteInfo(w, i); break;
+                case ChannelCountsQuery q:
+                    w.Write(q.AppId); w.Write(q.Channels is not null);
+                    if (q.Channels is not null)
+                    {
+                        w.Write(q.Channels.Count);
+                        foreach (var c in q.Channels) w.Write(c);
+                    }
+                    break;
+                case ChannelCounts c: WriteCounts(w, c.Subscriptions); break;
                 case RestartNode r: w.Write(r.RequestedBy); w.Write(r.DelayMs); break;
                 case GetNodeStatus: break;
                 case NodeStatusReport n:
                     w.Write(n.NodeId); w.Write(n.Ready); w.Write(n.Connections); w.Write(n.Channels); w.Write(n.Subscriptions); w.Write(n.PresenceMembers);
                     break;
-                default: throw new ArgumentException($"{o.GetType()} is not a bus message");
+                default: throw new ArgumentException($"{o.GetType()} is not a wire message");
             }
         }
         return stream.ToArray();
@@ -86,19 +88,17 @@ public sealed class BusSerializer(ExtendedActorSystem system) : SerializerWithSt
         {
             "E" => ReadEvent(r),
             "D" => new PresenceDelta(r.ReadString(), r.ReadInt64(), r.ReadString(), r.ReadString(), ReadMember(r), r.ReadBoolean()),
-            "H" => new BusHello(r.ReadString()),
-            "W" => new BusWelcome(r.ReadString()),
-            "C" => new PeerConnectionCounts(r.ReadString(), ReadCounts(r)),
             "SQ" => new PresenceSnapshotRequest(r.ReadString()),
             "S" => new PresenceSnapshot(r.ReadString(), r.ReadInt64(), ReadList(r, () => new PresenceSnapshotEntry(r.ReadString(), r.ReadString(), ReadMember(r)))),
-            "LQ" => new GetChannels(r.ReadString()),
-            "L" => new ChannelList(ReadList(r, () => ReadInfo(r))),
-            "IQ" => new GetChannel(r.ReadString(), r.ReadString()),
-            "I" => ReadInfo(r),
+            "H" => new BusHello(r.ReadString()),
+            "WF" => new BusWelcome(r.ReadString(), r.ReadString()),
+            "C" => new PeerConnectionCounts(r.ReadString(), ReadCounts(r)),
+            "CQ" => new ChannelCountsQuery(r.ReadString(), r.ReadBoolean() ? ReadList(r, r.ReadString) : null),
+            "CA" => new ChannelCounts(ReadCounts(r)),
             "R" => new RestartNode(r.ReadString(), r.ReadInt32()),
             "NQ" => GetNodeStatus.Instance,
             "N" => new NodeStatusReport(r.ReadString(), r.ReadBoolean(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()),
-            _ => throw new ArgumentException($"Unknown bus message manifest '{manifest}'"),
+            _ => throw new ArgumentException($"Unknown wire message manifest '{manifest}'"),
         };
     }
 
@@ -127,12 +127,12 @@ public sealed class BusSerializer(ExtendedActorSystem system) : SerializerWithSt
 
     private static PresenceMember ReadMember(BinaryReader r) => new(r.ReadString(), r.ReadString());
 
-    private static void WriteInfo(BinaryWriter w, ChannelInfo i)
+    /// <summary>Sorted by key, so the bytes of a message do not depend on a dictionary's order.</summary>
+    private static void WriteCounts(BinaryWriter w, IReadOnlyDictionary<string, int> counts)
     {
-        w.Write(i.Name); w.Write(i.SubscriptionCount); w.Write(i.UserCount);
+        w.Write(counts.Count);
+        foreach (var (key, n) in counts.OrderBy(p => p.Key, StringComparer.Ordinal)) { w.Write(key); w.Write(n); }
     }
-
-    private static ChannelInfo ReadInfo(BinaryReader r) => new(r.ReadString(), r.ReadInt32(), r.ReadInt32());
 
     private static Dictionary<string, int> ReadCounts(BinaryReader r)
     {

@@ -1,0 +1,124 @@
+using Akka.Actor;
+using Broadcaster.Actors.Wire;
+using Broadcaster.Protocol.Apps;
+using Broadcaster.Protocol.Channels;
+
+namespace Broadcaster.Actors.Channels;
+
+/// <summary>
+/// The node's channels: the parent of one <see cref="ChannelActor"/> per (app, channel) with a subscriber here, and
+/// the node's one ordered fan-out stage. It routes subscribe, unsubscribe and client-event commands to the channel's
+/// actor (creating it on the first subscribe), and writes every event, subscription reply and member event to the
+/// sockets, reading each channel's subscriber array as its actor last handed it over.
+/// <para>
+/// Why one stage: PROTOCOL.md 3 wants a connection to receive the events a node accepted in the order it accepted
+/// them, across all its channels. Channel actors writing in parallel would interleave two channels' events in any
+/// order; one stage that takes events in arrival order and writes each to the array of its channel keeps that order
+/// for every socket, with no lock and no allocation per delivery. A reply and the array that adds its socket are
+/// applied in one step here, so no event reaches a socket before its reply and every later one does.
+/// </para>
+/// </summary>
+public sealed class ChannelDirectory : ReceiveActor
+{
+    private sealed class Slot(IActorRef actor)
+    {
+        public IActorRef Actor { get; } = actor;
+        public Subscriber[] Subscribers { get; set; } = [];
+        /// <summary>Commands forwarded to the actor, compared with what it has handled before it may stop.</summary>
+        public long Forwarded { get; set; }
+    }
+
+    private readonly Dictionary<ChannelKey, Slot> _slots = new();
+    private readonly ProtocolLimits _limits;
+    private readonly IActorRef _presence;
+    private readonly IActorRef _topic;
+    private long _nextChildId;
+
+    /// <param name="presence">The node's <see cref="Presence.PresenceActor"/>, for presence channels.</param>
+    /// <param name="topic">Where client events are published: the DistributedPubSub mediator.</param>
+    public ChannelDirectory(ProtocolLimits limits, IActorRef presence, IActorRef topic)
+    {
+        _limits = limits;
+        _presence = presence;
+        _topic = topic;
+        Receive<ChannelEnvelope>(OnCommand);
+        Receive<ChannelEvent>(e =>
+        {
+            if (_slots.TryGetValue(new ChannelKey(e.AppId, e.Channel), out var slot)) Deliver(slot.Subscribers, e.Frame, e.ExceptSocketId);
+        });
+        Receive<SubscribersChanged>(c =>
+        {
+            if (!_slots.TryGetValue(c.Key, out var slot) || !slot.Actor.Equals(Sender)) return;
+            c.ReplyTo?.TrySend(c.Reply);
+            slot.Subscribers = c.Subscribers;
+        });
+        Receive<MemberEvent>(m =>
+        {
+            if (_slots.TryGetValue(m.Key, out var slot) && slot.Actor.Equals(Sender)) DeliverMemberEvent(slot.Subscribers, m.Frame, m.ExceptUserId);
+        });
+        Receive<ChannelIdle>(i =>
+        {
+            if (!_slots.TryGetValue(i.Key, out var slot) || !slot.Actor.Equals(Sender) || slot.Forwarded != i.Received) return;
+            _slots.Remove(i.Key);
+            Context.Unwatch(slot.Actor);
+            Context.Stop(slot.Actor);
+        });
+        Receive<Terminated>(t =>
+        {
+            // A channel actor that could not start, or was stopped by its supervisor: its subscribers are lost with it.
+            foreach (var key in _slots.Where(s => s.Value.Actor.Equals(t.ActorRef)).Select(s => s.Key).ToList()) _slots.Remove(key);
+        });
+        Receive<ChannelCountsQuery>(q => Sender.Tell(new ChannelCounts(Counts(q))));
+        Receive<GetChannelStats>(_ => Sender.Tell(new ChannelStats(_slots.Count, _slots.Values.Sum(s => s.Subscribers.Length))));
+        Receive<GetChannelActorCount>(_ => Sender.Tell(Context.GetChildren().Count()));
+    }
+
+    public static Props Props(ProtocolLimits limits, IActorRef presence, IActorRef topic) =>
+        Akka.Actor.Props.Create(() => new ChannelDirectory(limits, presence, topic));
+
+    /// <summary>
+    /// A channel actor that fails on one message is resumed with its state: restarting it would drop its subscribers
+    /// and silence the channel for them.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
+        e is ActorInitializationException ? Directive.Stop : Directive.Resume);
+
+    private void OnCommand(ChannelEnvelope envelope)
+    {
+        var key = envelope.Key;
+        if (!_slots.TryGetValue(key, out var slot))
+        {
+            if (envelope.Command is not Subscribe) return;
+            var actor = Context.ActorOf(ChannelActor.Props(key, _limits, _presence, _topic), $"channel-{++_nextChildId}");
+            Context.Watch(actor);
+            _slots[key] = slot = new Slot(actor);
+        }
+        slot.Forwarded++;
+        slot.Actor.Tell(envelope.Command, Sender);
+    }
+
+    private static void Deliver(Subscriber[] subscribers, ReadOnlyMemory<byte> frame, string? exceptSocketId)
+    {
+        foreach (var subscriber in subscribers)
+        {
+            if (exceptSocketId is null || subscriber.Socket.SocketId != exceptSocketId) subscriber.Socket.TrySend(frame);
+        }
+    }
+
+    private static void DeliverMemberEvent(Subscriber[] subscribers, ReadOnlyMemory<byte> frame, string? exceptUserId)
+    {
+        foreach (var subscriber in subscribers)
+        {
+            if (exceptUserId is null || subscriber.UserId != exceptUserId) subscriber.Socket.TrySend(frame);
+        }
+    }
+
+    private Dictionary<string, int> Counts(ChannelCountsQuery query)
+    {
+        if (query.Channels is { } channels)
+            return channels.Distinct(StringComparer.Ordinal).ToDictionary(c => c,
+                c => _slots.TryGetValue(new ChannelKey(query.AppId, c), out var s) ? s.Subscribers.Length : 0, StringComparer.Ordinal);
+        return _slots.Where(s => s.Key.AppId == query.AppId && s.Value.Subscribers.Length > 0)
+            .ToDictionary(s => s.Key.Channel, s => s.Value.Subscribers.Length, StringComparer.Ordinal);
+    }
+}

@@ -1,7 +1,0 @@
-namespace Broadcaster.Actors.Cluster;
-
-/// <summary>
-/// Marks every message that crosses nodes. All of them are bound to <see cref="BusSerializer"/>, so nothing
-/// the nodes exchange falls back to a reflection-based serializer.
-/// </summary>
-public interface IBusMessage;

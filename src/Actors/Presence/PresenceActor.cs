@@ -1,0 +1,68 @@
+using Akka.Actor;
+using Broadcaster.Actors.Wire;
+using Broadcaster.Protocol.Channels;
+
+namespace Broadcaster.Actors.Presence;
+
+/// <summary>
+/// The node's replica of the cluster's presence members (a <see cref="PresenceReplica"/>), and the publisher of the
+/// deltas of its own. Channel actors tell it when a user's first socket on this node joins a presence channel and
+/// when its last one leaves; it publishes that on the cluster topic with the next sequence number. It applies the
+/// other nodes' deltas and snapshots, and tells each presence channel's actor how the channel's members on other
+/// nodes change. The HTTP API's users and user counts are read here.
+/// </summary>
+public sealed class PresenceActor : ReceiveActor
+{
+    private readonly PresenceReplica _replica;
+    private readonly IActorRef _topic;
+    private readonly Dictionary<ChannelKey, IActorRef> _watchers = new();
+    private long _sequence;
+
+    /// <param name="self">This node's id in deltas (<see cref="NodeIds"/>).</param>
+    /// <param name="topic">Where deltas are published: the DistributedPubSub mediator.</param>
+    public PresenceActor(string self, IActorRef topic)
+    {
+        _replica = new PresenceReplica(self);
+        _topic = topic;
+        Receive<WatchChannel>(w =>
+        {
+            _watchers[w.Key] = Sender;
+            Context.Watch(Sender);
+            Sender.Tell(new RemoteMembers(_replica.RemoteMembers(w.Key)));
+        });
+        Receive<Terminated>(t =>
+        {
+            foreach (var key in _watchers.Where(w => w.Value.Equals(t.ActorRef)).Select(w => w.Key).ToList()) _watchers.Remove(key);
+        });
+        Receive<LocalMemberJoined>(j =>
+        {
+            _replica.LocalJoined(j.Key, j.Member);
+            Publish(new PresenceDelta(self, ++_sequence, j.Key.AppId, j.Key.Channel, j.Member, true));
+        });
+        Receive<LocalMemberLeft>(l =>
+        {
+            _replica.LocalLeft(l.Key, l.UserId);
+            Publish(new PresenceDelta(self, ++_sequence, l.Key.AppId, l.Key.Channel, new Protocol.Presence.PresenceMember(l.UserId, "{}"), false));
+        });
+        Receive<PresenceDelta>(d => Notify(_replica.ApplyDelta(d)));
+        Receive<PresenceSnapshot>(s => Notify(_replica.ApplySnapshot(s)));
+        Receive<OriginRemoved>(r => Notify(_replica.RemoveOrigin(r.Origin)));
+        Receive<PresenceSnapshotRequest>(_ => Sender.Tell(new PresenceSnapshot(self, _sequence, _replica.OwnEntries())));
+        Receive<GetMembers>(q => Sender.Tell(new ChannelMembers(_replica.Members(q.Key))));
+        Receive<GetUserCounts>(q => Sender.Tell(new UserCounts(q.Channels.Distinct(StringComparer.Ordinal)
+            .ToDictionary(c => c, c => _replica.UserCount(new ChannelKey(q.AppId, c)), StringComparer.Ordinal))));
+        Receive<GetPresenceStats>(_ => Sender.Tell(new PresenceStats(_replica.LocalMemberCount(), _replica.MemberCount())));
+    }
+
+    public static Props Props(string self, IActorRef topic) => Akka.Actor.Props.Create(() => new PresenceActor(self, topic));
+
+    private void Publish(PresenceDelta delta) => ClusterTopic.Publish(_topic, delta, Self);
+
+    private void Notify(List<RemoteChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            if (_watchers.TryGetValue(change.Key, out var watcher)) watcher.Tell(new RemoteMemberChanged(change.Member, change.Added));
+        }
+    }
+}

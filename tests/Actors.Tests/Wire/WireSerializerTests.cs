@@ -1,0 +1,110 @@
+using Akka.Actor;
+using Broadcaster.Actors.Tests.Cluster;
+using Broadcaster.Actors.Wire;
+using Broadcaster.Protocol.Presence;
+using Xunit;
+
+namespace Broadcaster.Actors.Tests.Wire;
+
+/// <summary>
+/// Everything nodes send each other is bound to the wire serializer, survives the round trip unchanged, and has the
+/// exact bytes pinned here: they are the contract with the other version of the server during a rolling restart, so
+/// a change to them must be a deliberate new manifest, never an accident.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class WireSerializerTests : IDisposable
+{
+    private static readonly PresenceMember Alice = new("alice", """{"n":"ä"}""");
+
+    private readonly ActorSystem _system = ActorSystem.Create(ClusterNode.SystemName, ClusterNode.Config);
+
+    /// <summary>Name, message, manifest and the pinned bytes in hex.</summary>
+    public static TheoryData<string, object, string, string> WireMessages() => new()
+    {
+        { "event", new ChannelEvent("a1", "news", new byte[] { 123, 0, 255 }, "1.2"), "E", "026131046e6577730103312e32030000007b00ff" },
+        { "event without exception", new ChannelEvent("a1", "c", "x"u8.ToArray(), null), "E", "0261310163000100000078" },
+        { "event slice", new ChannelEvent("a", "c", new ReadOnlyMemory<byte>([9, 1, 2, 9], 1, 2), null), "E", "0161016300020000000102" },
+        { "join", new PresenceDelta("n1", long.MaxValue, "a1", "presence-r", Alice, true), "D", "026e31ffffffffffffff7f0261310a70726573656e63652d7205616c6963650a7b226e223a22c3a4227d01" },
+        { "leave", new PresenceDelta("n1", 1, "a1", "presence-r", new PresenceMember("alice", "{}"), false), "D", "026e3101000000000000000261310a70726573656e63652d7205616c696365027b7d00" },
+        { "snapshot request", new PresenceSnapshotRequest("n2"), "SQ", "026e32" },
+        { "snapshot", new PresenceSnapshot("n1", 42, [new("a1", "presence-a", Alice), new("a2", "presence-b", new PresenceMember("7", "null"))]), "S", "026e312a00000000000000020000000261310a70726573656e63652d6105616c6963650a7b226e223a22c3a4227d0261320a70726573656e63652d620137046e756c6c" },
+        { "empty snapshot", new PresenceSnapshot("n1", 0, []), "S", "026e31000000000000000000000000" },
+        { "hello", new BusHello("akka.tcp://broadcaster@10.0.0.1:4053#123"), "H", "28616b6b612e7463703a2f2f62726f61646361737465724031302e302e302e313a3430353323313233" },
+        { "welcome", new BusWelcome("n1", "n2"), "WF", "026e31026e32" },
+        { "counts", new PeerConnectionCounts("n1", new Dictionary<string, int> { ["b"] = 0, ["a"] = 3, ["ä"] = int.MaxValue }), "C", "026e310300000001610300000001620000000002c3a4ffffff7f" },
+        { "no counts", new PeerConnectionCounts("n1", new Dictionary<string, int>()), "C", "026e3100000000" },
+        { "counts query for channels", new ChannelCountsQuery("a1", ["news", "presence-r"]), "CQ", "0261310102000000046e6577730a70726573656e63652d72" },
+        { "counts query for all channels", new ChannelCountsQuery("a1", null), "CQ", "02613100" },
+        { "channel counts", new ChannelCounts(new Dictionary<string, int> { ["news"] = 3, ["c"] = 0 }), "CA", "02000000016300000000046e65777303000000" },
+        { "restart node", new RestartNode("admin", 4500), "R", "0561646d696e94110000" },
+        { "node status query", GetNodeStatus.Instance, "NQ", "" },
+        { "node status", new NodeStatusReport("n1", true, 10, 4, 12, 3), "N", "026e31010a000000040000000c00000003000000" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WireMessages))]
+    public void Every_wire_message_has_its_pinned_bytes_and_round_trips(string name, object message, string manifest, string hex)
+    {
+        var serializer = _system.Serialization.FindSerializerFor(message);
+        Assert.IsType<WireSerializer>(serializer);
+        Assert.Equal(WireSerializer.Id, serializer.Identifier);
+
+        var bytes = serializer.ToBinary(message);
+        Assert.Equal(manifest, Akka.Serialization.Serialization.ManifestFor(serializer, message));
+        Assert.True(hex == Convert.ToHexStringLower(bytes), $"{name}: the bytes changed; they are now {Convert.ToHexStringLower(bytes)}");
+        var back = _system.Serialization.Deserialize(Convert.FromHexString(hex), serializer.Identifier, manifest);
+
+        Assert.IsType(message.GetType(), back);
+        Assert.True(Same(message, back), $"{name}: {message} came back as {back}");
+    }
+
+    [Fact]
+    public void Every_message_type_that_crosses_nodes_is_covered()
+    {
+        var crossing = typeof(IWireMessage).Assembly.GetTypes()
+            .Where(t => typeof(IWireMessage).IsAssignableFrom(t) && t is { IsInterface: false, IsAbstract: false })
+            .Select(t => t.Name).Order().ToList();
+        var covered = WireMessages().Select(row => row[1].GetType().Name).Distinct().Order().ToList();
+        Assert.Equal(crossing, covered);
+    }
+
+    [Fact]
+    public void The_wire_module_imports_nothing_else_from_the_actors()
+    {
+        var wire = typeof(IWireMessage).Namespace!;
+        var foreign = typeof(IWireMessage).Assembly.GetTypes()
+            .Where(t => t.Namespace == wire)
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static |
+                                         System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+                .Select(f => f.FieldType)
+                .Concat(t.GetConstructors().SelectMany(c => c.GetParameters()).Select(p => p.ParameterType)))
+            .Where(t => t.Namespace?.StartsWith("Broadcaster.Actors", StringComparison.Ordinal) == true && t.Namespace != wire)
+            .Select(t => t.FullName).Distinct().ToList();
+        Assert.Empty(foreign);
+    }
+
+    [Fact]
+    public void Strangers_are_refused_not_serialized_by_accident()
+    {
+        var serializer = Assert.IsType<WireSerializer>(_system.Serialization.FindSerializerForType(typeof(IWireMessage)));
+        Assert.Throws<ArgumentException>(() => serializer.Manifest("not a wire message"));
+        Assert.Throws<ArgumentException>(() => serializer.ToBinary("not a wire message"));
+        Assert.Throws<ArgumentException>(() => serializer.FromBinary([], "?"));
+        Assert.IsType<RefusingSerializer>(_system.Serialization.FindSerializerFor(new object()));
+    }
+
+    private static bool Same(object expected, object actual) => (expected, actual) switch
+    {
+        (ChannelEvent e, ChannelEvent a) => (e.AppId, e.Channel, e.ExceptSocketId) == (a.AppId, a.Channel, a.ExceptSocketId) && e.Frame.Span.SequenceEqual(a.Frame.Span),
+        (PeerConnectionCounts e, PeerConnectionCounts a) => e.Origin == a.Origin && SameCounts(e.Counts, a.Counts),
+        (ChannelCounts e, ChannelCounts a) => SameCounts(e.Subscriptions, a.Subscriptions),
+        (ChannelCountsQuery e, ChannelCountsQuery a) => e.AppId == a.AppId && (e.Channels ?? []).SequenceEqual(a.Channels ?? []) && (e.Channels is null) == (a.Channels is null),
+        (PresenceSnapshot e, PresenceSnapshot a) => (e.Origin, e.Sequence) == (a.Origin, a.Sequence) && e.Entries.SequenceEqual(a.Entries),
+        _ => expected.Equals(actual),
+    };
+
+    private static bool SameCounts(IReadOnlyDictionary<string, int> e, IReadOnlyDictionary<string, int> a) =>
+        e.Count == a.Count && e.All(p => a.TryGetValue(p.Key, out var n) && n == p.Value);
+
+    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(5));
+}

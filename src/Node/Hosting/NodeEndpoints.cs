@@ -50,7 +50,7 @@ public static class NodeEndpoints
         if (options.MetricsEnabled)
         {
             var metrics = (IEndpointRouteBuilder)(options.MetricsPort > 0 ? web : root);
-            metrics.MapGet("/metrics", async (MetricsEndpoint e) => Results.Text(await e.RenderAsync(), PrometheusText.ContentType));
+            web.Services.GetRequiredService<MetricsEndpoint>().Map(metrics);
         }
         web.MapFallback((HttpContext c) => Results.Json(new { error = $"Not found: {c.Request.Path}" }, statusCode: 404));
     }

@@ -124,6 +124,39 @@ public class HttpApiTriggerTests(ServerFixture fixture) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task Batches_and_single_triggers_alternating_over_three_channels_reach_one_connection_in_request_order()
+    {
+        string[] channels = ["order-a", "order-b", "order-c"];
+        await using var client = await fixture.Server.ConnectAsync();
+        foreach (var channel in channels) await client.SubscribeAsync(channel);
+        var expected = new List<(string Channel, string Data)>();
+        var n = 0;
+        for (var round = 0; round < 12; round++)
+        {
+            if (round % 2 == 0)
+            {
+                var batch = (round % 4 == 0 ? channels : channels.Reverse()).Select(c => new { channel = c, name = "ordered", data = $"{n++}" }).ToArray();
+                (await Api.PostJsonAsync("batch_events", new { batch })).AssertOk();
+                expected.AddRange(batch.Select(b => (b.channel, b.data)));
+            }
+            else
+            {
+                var channel = channels[round % 3];
+                (await Api.TriggerAsync(new { name = "ordered", channel, data = $"{n++}" })).AssertOk();
+                expected.Add((channel, $"{n - 1}"));
+            }
+        }
+
+        var received = new List<(string, string)>();
+        foreach (var _ in expected)
+        {
+            var frame = await client.ExpectAsync("ordered");
+            received.Add((frame.Channel!, frame.DataString!));
+        }
+        Assert.Equal(expected, received);
+    }
+
+    [Fact]
     public async Task Batch_with_info_answers_one_object_per_item()
     {
         await using var client = await fixture.Server.ConnectAsync();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Broadcaster.Actors.Apps;
 using Broadcaster.Node.WebSockets;
 using Broadcaster.Protocol.Frames;
 
@@ -9,24 +10,16 @@ public sealed class ConnectionTracker
 {
     private readonly ConcurrentDictionary<string, WebSocketConnection> _live = new(StringComparer.Ordinal);
     private volatile bool _shuttingDown;
-    private int _reserved;
+    private readonly SlotCounter _reserved = new();
 
     public bool ShuttingDown => _shuttingDown;
 
     public int Count => _live.Count;
 
     /// <summary>Takes one of the node's <paramref name="max"/> connection slots, atomically; false when all are taken.</summary>
-    public bool TryReserve(int max)
-    {
-        while (true)
-        {
-            var current = Volatile.Read(ref _reserved);
-            if (current >= max) return false;
-            if (Interlocked.CompareExchange(ref _reserved, current + 1, current) == current) return true;
-        }
-    }
+    public bool TryReserve(int max) => _reserved.TryTake(max);
 
-    public void ReleaseReservation() => Interlocked.Decrement(ref _reserved);
+    public void ReleaseReservation() => _reserved.Release();
 
     public void Add(WebSocketConnection connection) => _live[connection.SocketId] = connection;
 

@@ -1,14 +1,57 @@
+using Akka.Actor;
+using Akka.TestKit;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Actors.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Broadcaster.Actors.Tests.Connections;
 
+/// <summary>
+/// Liveness (ping after silence, 4201 without a pong) and the user-authentication deadline (4009), on fake time: the
+/// actor's timers run on Akka's test scheduler and its clock is a <see cref="FakeTimeProvider"/>, both advanced
+/// together, so nothing here waits for the real clock.
+/// </summary>
 public sealed class ConnectionLivenessTests : ActorTestBase
 {
-    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan Activity = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Pong = TimeSpan.FromSeconds(30);
 
-    private static readonly ConnectionSettings Fast = new() { ActivityTimeout = Short, PongTimeout = Short, UserAuthenticationTimeout = Short };
+    private readonly FakeTimeProvider _time = new();
+
+    public ConnectionLivenessTests() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"")
+    {
+    }
+
+    private ConnectionSettings Settings(TimeSpan? authentication = null) => new()
+    {
+        ActivityTimeout = Activity, PongTimeout = Pong, UserAuthenticationTimeout = authentication ?? TimeSpan.FromSeconds(30), Time = _time,
+    };
+
+    /// <summary>Moves the clock and the scheduler on together, one second at a time, as time passes for real.</summary>
+    private void Advance(TimeSpan by)
+    {
+        var scheduler = (TestScheduler)Sys.Scheduler;
+        for (var left = by; left > TimeSpan.Zero; left -= TimeSpan.FromSeconds(1))
+        {
+            var step = left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
+            _time.Advance(step);
+            scheduler.Advance(step);
+        }
+    }
+
+    /// <summary>
+    /// Returns once the connection actor has handled every message sent to it before (the ticks just scheduled
+    /// included): Akka answers <see cref="Identify"/> in mailbox order, and it is not client activity.
+    /// </summary>
+    private void Handled(Client client) => Ask<ActorIdentity>(client.Actor, new Identify(null));
+
+    /// <summary>A ping from the client, which is activity: answered with a pong.</summary>
+    private static void ClientPing(Client client)
+    {
+        Send(client, """{"event":"pusher:ping","data":{}}""");
+        client.Probe.ExpectFrame("pusher:pong");
+    }
 
     private static void ExpectConnectionError(Client client, int code, string message)
     {
@@ -19,23 +62,36 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     }
 
     [Fact]
-    public void Silent_client_is_pinged_then_closed_with_4201()
+    public void Silent_client_is_pinged_at_the_activity_timeout_then_closed_with_4201_at_the_pong_timeout()
     {
-        var client = Connect(NewChannels(), settings: Fast);
+        var client = Connect(NewChannels(), settings: Settings());
 
+        Advance(Activity - TimeSpan.FromSeconds(1));
+        Handled(client);
+        Assert.Single(client.Socket.Frames);
+        Advance(TimeSpan.FromSeconds(16));
         client.Probe.ExpectFrame("pusher:ping");
+        Advance(Pong - TimeSpan.FromSeconds(16));
+        Handled(client);
+        Assert.Empty(client.Socket.Closes);
+
+        Advance(TimeSpan.FromSeconds(16));
         ExpectConnectionError(client, 4201, "Pong reply not received");
     }
 
     [Fact]
-    public void Any_frame_after_the_ping_keeps_the_connection_open()
+    public void Any_frame_after_the_ping_keeps_the_connection_open_and_a_new_silence_earns_a_new_ping()
     {
-        var client = Connect(NewChannels(), settings: Fast with { PongTimeout = TimeSpan.FromMilliseconds(400) });
-
+        var client = Connect(NewChannels(), settings: Settings());
+        Advance(Activity + TimeSpan.FromSeconds(15));
         client.Probe.ExpectFrame("pusher:ping");
-        Send(client, """{"event":"pusher:pong","data":{}}""");
 
-        // Had the pong been ignored, the next frame would be error 4201; instead a new silence earns a new ping.
+        Send(client, """{"event":"pusher:pong","data":{}}""");
+        Advance(Pong + TimeSpan.FromSeconds(15));
+        Handled(client);
+        Assert.Empty(client.Socket.Closes);
+
+        Advance(Activity);
         client.Probe.ExpectFrame("pusher:ping");
         Assert.Empty(client.Socket.Closes);
     }
@@ -43,75 +99,83 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Client_activity_before_the_activity_timeout_delays_the_ping()
     {
-        var client = Connect(NewChannels(), settings: Fast with { ActivityTimeout = TimeSpan.FromMilliseconds(600) });
+        var client = Connect(NewChannels(), settings: Settings());
+        Advance(Activity - TimeSpan.FromSeconds(20));
 
-        // A ping from the client counts as activity: the server answers with pong, never with its own ping first.
-        Send(client, """{"event":"pusher:ping","data":{}}""");
-        client.Probe.ExpectFrame("pusher:pong");
+        // A ping from the client counts as activity: the server answers with pong and starts counting again.
+        ClientPing(client);
+        Advance(Activity - TimeSpan.FromSeconds(20));
+        Handled(client);
+        Assert.DoesNotContain(client.Socket.Frames, f => Frame.Parse(f).Event == "pusher:ping");
+
+        Advance(TimeSpan.FromSeconds(40));
         client.Probe.ExpectFrame("pusher:ping");
-        Assert.Empty(client.Socket.Closes);
     }
 
     [Fact]
-    public void User_authentication_app_closes_an_unauthorized_connection_with_4009()
+    public void User_authentication_app_closes_an_unauthorized_connection_with_4009_on_time()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Fast);
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Settings(TimeSpan.FromSeconds(30)));
 
+        Advance(TimeSpan.FromSeconds(29));
+        Handled(client);
+        Assert.Empty(client.Socket.Closes);
+        Advance(TimeSpan.FromSeconds(1));
         ExpectConnectionError(client, 4009, "Connection not authorized within timeout");
     }
 
     [Fact]
     public void Public_subscription_does_not_authorize_the_connection()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Fast);
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Settings());
         SubscribeOk(client, "public-news");
 
+        Advance(TimeSpan.FromSeconds(30));
         ExpectConnectionError(client, 4009, "Connection not authorized within timeout");
     }
 
     [Fact]
     public void Signed_in_connection_is_not_closed_by_the_user_authentication_timeout()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Fast with { PongTimeout = TimeSpan.FromSeconds(10) });
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Settings());
         SigninOk(client, "42");
 
-        // The first tick after the authorization window passed sends a ping instead of closing.
-        client.Probe.ExpectFrame("pusher:ping");
+        Advance(TimeSpan.FromSeconds(31));
+        Handled(client);
         Assert.Empty(client.Socket.Closes);
     }
 
     [Fact]
     public void Private_subscription_authorizes_the_connection()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Fast with { PongTimeout = TimeSpan.FromSeconds(10) });
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Settings());
         SubscribeOk(client, "private-x");
 
-        client.Probe.ExpectFrame("pusher:ping");
+        Advance(TimeSpan.FromSeconds(31));
+        Handled(client);
         Assert.Empty(client.Socket.Closes);
     }
 
     [Fact]
     public void Apps_without_user_authentication_are_never_closed_for_it()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: false), Fast with { PongTimeout = TimeSpan.FromSeconds(10) });
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: false), Settings(TimeSpan.FromSeconds(1)));
 
-        client.Probe.ExpectFrame("pusher:ping");
+        Advance(TimeSpan.FromSeconds(31));
+        Handled(client);
         Assert.Empty(client.Socket.Closes);
     }
 
     /// <summary>
-    /// BUG (ConnectionActor.PreStart): the liveness tick is derived from ActivityTimeout and PongTimeout only
-    /// (clamped to 250 ms..15 s), so with the default 120 s / 30 s it fires every 15 s and the user-authentication
-    /// timeout is enforced up to 15 s late (a 30 s window closes at 30-45 s; a 300 ms window at 15 s).
+    /// The deadline has a timer of its own: the liveness tick (every 15 s with the default 120 s / 30 s) would
+    /// enforce a short window up to 15 s late.
     /// </summary>
     [Fact]
-    public void User_authentication_timeout_is_enforced_on_time_with_default_activity_settings()
+    public void A_short_user_authentication_timeout_is_enforced_on_time_with_default_activity_settings()
     {
-        var settings = new ConnectionSettings { UserAuthenticationTimeout = Short };
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), settings);
+        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Settings(TimeSpan.FromSeconds(2)));
 
-        var error = client.Probe.ExpectFrame("pusher:error", TimeSpan.FromSeconds(2));
-        Assert.Equal(4009, error.ErrorCode());
-        client.Probe.ExpectClose(4009);
+        Advance(TimeSpan.FromSeconds(2));
+        ExpectConnectionError(client, 4009, "Connection not authorized within timeout");
     }
 }

@@ -30,7 +30,14 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
     protected const string AppSecret = "app-secret";
     protected static readonly TimeSpan Timeout = ProbeExtensions.DefaultTimeout;
 
-    protected ActorTestBase() : base("akka.loglevel = WARNING\nakka.log-dead-letters = off\nakka.stdout-loglevel = WARNING")
+    private const string Quiet = "akka.loglevel = WARNING\nakka.log-dead-letters = off\nakka.stdout-loglevel = WARNING\n";
+
+    protected ActorTestBase() : base(Quiet)
+    {
+    }
+
+    /// <param name="config">HOCON over the quiet defaults, e.g. a test scheduler.</param>
+    protected ActorTestBase(string config) : base(Quiet + config)
     {
     }
 

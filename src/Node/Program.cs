@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Reflection;
 using Broadcaster.Node.Admin;
 using Broadcaster.Node.Configuration;
@@ -8,28 +9,30 @@ namespace Broadcaster.Node;
 
 public static class Program
 {
+    /// <summary>
+    /// The node stops itself on SIGTERM (gracefully, with the restart exit code when asked to): the library must
+    /// neither cancel the command nor cut it short, and a crash stays a crash.
+    /// </summary>
+    private static readonly InvocationConfiguration Invocation = new()
+    {
+        ProcessTerminationTimeout = null,
+        EnableDefaultExceptionHandler = false,
+    };
+
     public static async Task<int> Main(string[] args)
     {
-        CommandLine cli;
+        var parsed = CommandLineSyntax.Parse(args);
+        if (parsed.Errors.Count > 0) return ConfigurationError(CommandLineSyntax.Describe(parsed.Errors));
+        // Runs --help, --version, or the command through RunAsync.
+        return await parsed.InvokeAsync(Invocation);
+    }
+
+    /// <summary>Runs a parsed command: loads the configuration, then serves, checks, probes or administers.</summary>
+    internal static async Task<int> RunAsync(CommandLine cli)
+    {
         BroadcasterOptions options;
         try
         {
-            cli = CommandLine.Parse(args);
-            switch (cli.Command)
-            {
-                case "help":
-                    Console.WriteLine(CommandLine.Help);
-                    return 0;
-                case "version":
-                    Console.WriteLine(Version);
-                    return 0;
-                case "serve" or "check" or "restart" or "status":
-                    break;
-                case "probe":
-                    break;
-                default:
-                    throw new SettingsException($"Unknown command '{cli.Command}'. Run with --help for the list of commands.");
-            }
             options = OptionsLoader.Load(cli, Environment.GetEnvironmentVariables());
             if (cli.Command == "check")
             {
@@ -43,8 +46,7 @@ public static class Program
         }
         catch (SettingsException e)
         {
-            Console.Error.WriteLine($"broadcaster: configuration error: {e.Message}");
-            return 2;
+            return ConfigurationError(e.Message);
         }
 
         var files = FileDescriptorLimit.Raise();
@@ -99,6 +101,12 @@ public static class Program
             Console.Error.WriteLine($"broadcaster: probe failed: {e.Message}");
             return 1;
         }
+    }
+
+    private static int ConfigurationError(string message)
+    {
+        Console.Error.WriteLine($"broadcaster: configuration error: {message}");
+        return 2;
     }
 
     /// <summary>EX_TEMPFAIL: the node stopped for a rolling restart and wants to be started again.</summary>

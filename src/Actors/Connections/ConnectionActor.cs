@@ -35,7 +35,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _socket = socket;
         _channels = channels;
         _settings = settings;
-        _rateLimiter = new ClientEventRateLimiter(settings.Limits.ClientEventsPerSecond, () => Environment.TickCount64);
+        _rateLimiter = new ClientEventRateLimiter(settings.Limits.ClientEventsPerSecond, TimeProvider.System);
         Receive<ClientFrameReceived>(OnFrame);
         Receive<SubscriptionRefused>(r =>
         {

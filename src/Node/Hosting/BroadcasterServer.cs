@@ -46,7 +46,12 @@ public sealed class BroadcasterServer : IAsyncDisposable
     /// <summary>The separate metrics port, when one is configured.</summary>
     public int? MetricsPort => Options.MetricsEnabled && Options.MetricsPort > 0 ? Options.MetricsPort : null;
 
-    public static async Task<BroadcasterServer> StartAsync(BroadcasterOptions options, Action<ILoggingBuilder>? logging = null)
+    /// <summary>
+    /// Starts the node. <paramref name="time"/> is the clock of the HTTP API rate limit, signature timestamps, certificate
+    /// reloads and expiry warnings, and the deadline for closing sockets: the system clock unless a test brings a fake one.
+    /// </summary>
+    public static async Task<BroadcasterServer> StartAsync(BroadcasterOptions options, Action<ILoggingBuilder>? logging = null,
+        TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -78,6 +83,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Host.ConfigureHostOptions(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton<NodeMetrics>();
         var restart = new RestartSignal();
         builder.Services.AddSingleton(sp => NodeActorsFactory.Create(options, sp.GetRequiredService<ILoggerFactory>(),

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Broadcaster.Node.Tests;
 
@@ -47,6 +48,17 @@ public class HttpApiAuthTests(ServerFixture fixture) : IClassFixture<ServerFixtu
     public async Task Timestamp_inside_the_window_is_accepted()
     {
         (await Api.PostAsync("events", Body, new SignOptions { Timestamp = ApiClient.Now - 590 })).AssertOk();
+    }
+
+    [Fact]
+    public async Task The_window_is_measured_on_the_node_clock()
+    {
+        var nodeNow = DateTimeOffset.UtcNow.AddHours(1);
+        await using var server = await TestServers.StartAsync(time: new FakeTimeProvider(nodeNow));
+        var api = server.Api();
+
+        (await api.PostAsync("events", Body)).AssertError(401);
+        (await api.PostAsync("events", Body, new SignOptions { Timestamp = nodeNow.ToUnixTimeSeconds() })).AssertOk();
     }
 
     [Fact]

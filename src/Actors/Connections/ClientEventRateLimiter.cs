@@ -1,34 +1,16 @@
+using Broadcaster.Actors.RateLimiting;
+
 namespace Broadcaster.Actors.Connections;
 
 /// <summary>
-/// Token bucket that refills continuously: <c>rate</c> client events per second, bursts up to <c>rate</c>
-/// (at least one, so a rate below one per second still lets an event through now and then).
+/// Client events of one connection (<c>limits.client-events-per-second</c>): a <see cref="TokenBucket"/> of that rate.
+/// Most connections never send a client event, so the bucket is made on the first one: until then a connection
+/// carries only this small object, and a full bucket made late allows exactly what one made at connect would.
 /// </summary>
-public sealed class ClientEventRateLimiter
+public sealed class ClientEventRateLimiter(double ratePerSecond, TimeProvider time)
 {
-    private readonly double _rate;
-    private readonly double _capacity;
-    private readonly Func<long> _clockMs;
-    private double _tokens;
-    private long _last;
+    private TokenBucket? _bucket;
 
-    public ClientEventRateLimiter(double ratePerSecond, Func<long> clockMs)
-    {
-        _rate = ratePerSecond;
-        _capacity = Math.Max(1.0, ratePerSecond);
-        _clockMs = clockMs;
-        _tokens = _capacity;
-        _last = clockMs();
-    }
-
-    public bool TryTake()
-    {
-        if (_rate <= 0) return true;
-        var now = _clockMs();
-        _tokens = Math.Min(_capacity, _tokens + (now - _last) * _rate / 1000.0);
-        _last = now;
-        if (_tokens < 1) return false;
-        _tokens -= 1;
-        return true;
-    }
+    /// <summary>Called by the connection's actor for each client event; false means refuse it (4301).</summary>
+    public bool TryTake() => (_bucket ??= new TokenBucket(ratePerSecond, time)).TryTake();
 }

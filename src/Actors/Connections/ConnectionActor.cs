@@ -36,8 +36,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _channels = channels;
         _settings = settings;
         _lastActivity = settings.Time.GetTimestamp();
-        _rateLimiter = new ClientEventRateLimiter(settings.Limits.ClientEventsPerSecond,
-            () => (long)settings.Time.GetElapsedTime(0).TotalMilliseconds);
+        _rateLimiter = new ClientEventRateLimiter(settings.Limits.ClientEventsPerSecond, settings.Time);
         Receive<ClientFrameReceived>(OnFrame);
         Receive<SubscriptionRefused>(r =>
         {

@@ -12,7 +12,8 @@ namespace Broadcaster.Node.Admin;
 /// </summary>
 public static class AdminClient
 {
-    public static async Task<int> RunAsync(string command, BroadcasterOptions options)
+    /// <summary>Runs the command; <paramref name="time"/> dates the signature (auth_timestamp), the system clock by default.</summary>
+    public static async Task<int> RunAsync(string command, BroadcasterOptions options, TimeProvider? time = null)
     {
         var (method, path) = command == "restart" ? ("POST", "/broadcaster/restart") : ("GET", "/broadcaster/status");
         var signer = AdminCredentials.Signer(options);
@@ -20,7 +21,7 @@ public static class AdminClient
         var query = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["auth_key"] = signer.Key,
-            ["auth_timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["auth_timestamp"] = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             ["auth_version"] = "1.0",
         };
         if (body.Length > 0) query["body_md5"] = PusherSignature.Md5Hex(System.Text.Encoding.UTF8.GetBytes(body));

@@ -47,7 +47,12 @@ public sealed class BroadcasterServer : IAsyncDisposable
     /// <summary>The separate metrics port, when one is configured.</summary>
     public int? MetricsPort => Options.MetricsEnabled && Options.MetricsPort > 0 ? Options.MetricsPort : null;
 
-    public static async Task<BroadcasterServer> StartAsync(BroadcasterOptions options, Action<ILoggingBuilder>? logging = null)
+    /// <summary>
+    /// Starts the node. <paramref name="time"/> is the clock of the HTTP API rate limit, signature timestamps, certificate
+    /// reloads and expiry warnings, and the deadline for closing sockets: the system clock unless a test brings a fake one.
+    /// </summary>
+    public static async Task<BroadcasterServer> StartAsync(BroadcasterOptions options, Action<ILoggingBuilder>? logging = null,
+        TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -79,12 +84,12 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Host.ConfigureHostOptions(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton<NodeMetrics>();
         var restart = new RestartSignal();
         // The actor system starts after the host is built (it logs through the host's loggers) and before it serves.
         NodeActors? started = null;
         builder.Services.AddSingleton(_ => started ?? throw new InvalidOperationException("The node's actors have not started"));
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new AppDirectory(options.Apps));
         builder.Services.AddSingleton<AppConnectionCounter>();
         builder.Services.AddSingleton<ConnectionTracker>();
@@ -105,8 +110,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
         NodeEndpoints.Map(web, options);
         var tracker = web.Services.GetRequiredService<ConnectionTracker>();
         // SIGTERM: clients get 4200 and reconnect elsewhere while Kestrel drains; the node leaves the cluster after.
-        var time = web.Services.GetRequiredService<TimeProvider>();
-        web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors, time, options.Cluster.QueryTimeout).GetAwaiter().GetResult());
+        web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors, options.Cluster.QueryTimeout).GetAwaiter().GetResult());
         var server = new BroadcasterServer(web, actors, options) { _restart = restart };
         restart.Attach(web.Lifetime, server.Logger);
         // Downed by the split-brain resolver (cut off on the minority side), removed, or shut down by its guardian: the
@@ -133,8 +137,10 @@ public sealed class BroadcasterServer : IAsyncDisposable
     /// Closes every socket with 4200, then waits until their actors have left their channels and the resulting
     /// presence changes have gone out to the other nodes, so members of this node leave everywhere.
     /// </summary>
-    private static async Task DrainAsync(ConnectionTracker tracker, NodeActors actors, TimeProvider time, TimeSpan ask)
+    private static async Task DrainAsync(ConnectionTracker tracker, NodeActors actors, TimeSpan ask)
     {
+        // The real clock, whatever clock the node was given: a shutdown must end even under a test's fake time.
+        var time = TimeProvider.System;
         await tracker.CloseAllAsync(TimeSpan.FromSeconds(5));
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(5);
         try

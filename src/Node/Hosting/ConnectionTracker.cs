@@ -6,9 +6,11 @@ using Broadcaster.Protocol.Frames;
 namespace Broadcaster.Node.Hosting;
 
 /// <summary>Live sockets of this node, so shutdown can tell every client to reconnect elsewhere (4200).</summary>
-public sealed class ConnectionTracker
+public sealed class ConnectionTracker(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, WebSocketConnection> _live = new(StringComparer.Ordinal);
+    /// <summary>Completed by the last <see cref="Remove"/> once shutdown began, so closing waits without polling.</summary>
+    private readonly TaskCompletionSource _allGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _shuttingDown;
     private readonly SlotCounter _reserved = new();
 
@@ -23,19 +25,33 @@ public sealed class ConnectionTracker
 
     public void Add(WebSocketConnection connection) => _live[connection.SocketId] = connection;
 
-    public void Remove(WebSocketConnection connection) => _live.TryRemove(connection.SocketId, out _);
+    public void Remove(WebSocketConnection connection)
+    {
+        _live.TryRemove(connection.SocketId, out _);
+        // With the fence in CloseAllAsync: it sees this removal, or this sees _shuttingDown, never neither.
+        Interlocked.MemoryBarrier();
+        if (_shuttingDown && _live.IsEmpty) _allGone.TrySetResult();
+    }
 
     /// <summary>Refuses new connections and closes live ones with 4200; returns when they are gone or the time is up.</summary>
     public async Task CloseAllAsync(TimeSpan within)
     {
         _shuttingDown = true;
+        Interlocked.MemoryBarrier();
         var error = ServerFrames.Error(4200, "Server is closing. Please reconnect shortly.");
         foreach (var connection in _live.Values)
         {
             connection.TrySend(error);
             connection.Close(4200, "Server is closing. Please reconnect shortly.");
         }
-        var deadline = DateTime.UtcNow + within;
-        while (!_live.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(50);
+        if (_live.IsEmpty) return;
+        try
+        {
+            await _allGone.Task.WaitAsync(within, time);
+        }
+        catch (TimeoutException)
+        {
+            // The time is up: the sockets still open go down with the server.
+        }
     }
 }

@@ -11,7 +11,7 @@ namespace Broadcaster.Node.HttpApi;
 /// the size limit, then check the signature over that body and the path as received on the wire, without the
 /// deployment prefix, as the SDKs sign it (PROTOCOL.md 6.2).
 /// </summary>
-public sealed class SignedRequest(BroadcasterOptions options)
+public sealed class SignedRequest(BroadcasterOptions options, TimeProvider time)
 {
     /// <summary>The raw body; <see cref="ApiError"/> 413 past <c>max-request-size</c>, with or without Content-Length.</summary>
     public async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request)
@@ -48,7 +48,7 @@ public sealed class SignedRequest(BroadcasterOptions options)
     {
         var query = context.Request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString()));
         return HttpRequestAuthenticator.Verify(credentials, context.Request.Method, SignedPath(context), query, body.Span,
-            DateTimeOffset.UtcNow, options.Limits.TimestampWindowSeconds);
+            time.GetUtcNow(), options.Limits.TimestampWindowSeconds);
     }
 
     /// <summary>The path as received on the wire (not decoded), without the query and without the path prefix.</summary>

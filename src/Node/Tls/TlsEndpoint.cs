@@ -20,11 +20,12 @@ public sealed class TlsEndpoint : IDisposable
     private readonly object _gate = new();
     private TlsMaterial _material;
     private string _seen;
-    private Timer? _timer;
+    private ITimer? _timer;
     private int _checking;
     private bool _disposed;
     private bool _applied;
     private ILogger _logger = NullLogger.Instance;
+    private TimeProvider _time = TimeProvider.System;
 
     private TlsEndpoint(TlsOptions options, TlsMaterial material, string seen)
     {
@@ -50,8 +51,8 @@ public sealed class TlsEndpoint : IDisposable
     }
 
     /// <summary>
-    /// Puts TLS on a Kestrel endpoint. Logging and the reload timer come from the host: the timer starts when the
-    /// application has started and is disposed when it stops.
+    /// Puts TLS on a Kestrel endpoint. Logging, the clock and the reload timer come from the host: the timer starts when
+    /// the application has started and is disposed when it stops.
     /// </summary>
     public void Apply(ListenOptions listen)
     {
@@ -63,6 +64,7 @@ public sealed class TlsEndpoint : IDisposable
         _applied = true;
         var services = listen.ApplicationServices;
         if (services?.GetService<ILoggerFactory>() is { } loggers) _logger = loggers.CreateLogger("Broadcaster.Tls");
+        if (services?.GetService<TimeProvider>() is { } time) _time = time;
         if (services?.GetService<IHostApplicationLifetime>() is { } lifetime)
         {
             lifetime.ApplicationStarted.Register(Start);
@@ -100,7 +102,7 @@ public sealed class TlsEndpoint : IDisposable
                 _options.VerifyPeer ? (_options.AllowSelfSigned ? "required (self-signed allowed)" : "required") : "not requested",
                 interval.TotalSeconds);
             WarnIfExpiring(cert);
-            _timer = new Timer(_ => CheckForChanges(), null, interval, interval);
+            _timer = _time.CreateTimer(_ => CheckForChanges(), null, interval, interval);
         }
     }
 
@@ -150,7 +152,7 @@ public sealed class TlsEndpoint : IDisposable
 
     private void WarnIfExpiring(X509Certificate2 cert)
     {
-        var left = cert.NotAfter.ToUniversalTime() - DateTime.UtcNow;
+        var left = cert.NotAfter.ToUniversalTime() - _time.GetUtcNow().UtcDateTime;
         if (left < TimeSpan.Zero)
             _logger.LogWarning("TLS: the certificate {Subject} expired on {Expires:yyyy-MM-dd}", cert.Subject, cert.NotAfter.ToUniversalTime());
         else if (left < TimeSpan.FromDays(7))

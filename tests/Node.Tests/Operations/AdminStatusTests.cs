@@ -1,4 +1,5 @@
 using Broadcaster.Node.Admin;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Broadcaster.Node.Tests.Operations;
 
@@ -99,6 +100,8 @@ public sealed class AdminStatusTests(AdminServerFixture fixture) : IClassFixture
         Assert.Equal(0, await AdminClient.RunAsync("status", options with { AdminSecret = "" }));
         // A wrong admin secret is refused: the command fails.
         Assert.Equal(1, await AdminClient.RunAsync("status", options with { AdminSecret = "wrong" }));
+        // The signature is dated by the client's clock: one an hour off is refused.
+        Assert.Equal(1, await AdminClient.RunAsync("status", options, new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1))));
         Assert.Equal(1, await AdminClient.RunAsync("status", options with { Port = FreePort.Pick() }));
     }
 }

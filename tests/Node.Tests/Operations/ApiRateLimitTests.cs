@@ -1,11 +1,18 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Broadcaster.Node.Tests.Operations;
 
-/// <summary>broadcaster.limits.api-requests-per-second: a token bucket per app and node; over it, 429 with Retry-After.</summary>
+/// <summary>
+/// broadcaster.limits.api-requests-per-second: a token bucket per app and node; over it, 429 with Retry-After.
+/// The node's clock is fake (starting at the real time, so signatures are fresh): buckets refill only when the test
+/// advances it.
+/// </summary>
 public sealed class ApiRateLimitTests
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     private sealed record Answer(int Status, string Body, string? MediaType, TimeSpan? RetryAfter);
 
@@ -22,7 +29,7 @@ public sealed class ApiRateLimitTests
     [Fact]
     public async Task Burst_over_the_rate_gets_429_with_retry_after_and_calls_succeed_again_a_second_later()
     {
-        await using var server = await TestServers.StartAsync(TestServers.DefaultOptions() with { ApiRequestsPerSecond = 5 });
+        await using var server = await TestServers.StartAsync(TestServers.DefaultOptions() with { ApiRequestsPerSecond = 5 }, _time);
         var api = server.Api();
 
         var answers = new List<Answer>();
@@ -30,9 +37,10 @@ public sealed class ApiRateLimitTests
         var ok = answers.Count(a => a.Status == 200);
         var limited = answers.Where(a => a.Status == 429).ToList();
         Assert.Equal(20, ok + limited.Count);
-        // The bucket starts full (5) and refills 5 per second: the first 5 pass, and 20 calls in well under 3 s cannot all pass.
+        // The bucket starts full (5) and the clock stands still: the first 5 pass and the other 15 are refused.
         Assert.All(answers.Take(5), a => Assert.Equal(200, a.Status));
         Assert.NotEmpty(limited);
+        Assert.Equal(15, limited.Count);
         foreach (var answer in limited)
         {
             Assert.Equal("application/json", answer.MediaType);
@@ -47,19 +55,35 @@ public sealed class ApiRateLimitTests
         // Each refusal is counted.
         Assert.Equal(limited.Count, await RateLimitedMetricAsync(server.Port, "app-id"));
 
-        // As Retry-After says: one second later the bucket is full again, so five calls in a row succeed.
-        await Task.Delay(TimeSpan.FromSeconds(1.05));
+        // As Retry-After says: one second later the bucket is full again, so five calls in a row succeed, and no more.
+        _time.Advance(TimeSpan.FromSeconds(1));
         for (var i = 0; i < 5; i++)
         {
             var again = await GetChannelsAsync(server.Port, api);
             Assert.True(again.Status == 200, $"Call {i + 1} after the pause: {again.Status} {again.Body}");
         }
+        Assert.Equal(429, (await GetChannelsAsync(server.Port, api)).Status);
+    }
+
+    [Fact]
+    public async Task A_refused_app_gets_one_call_back_per_fifth_of_a_second_at_five_per_second()
+    {
+        await using var server = await TestServers.StartAsync(TestServers.DefaultOptions() with { ApiRequestsPerSecond = 5 }, _time);
+        var api = server.Api();
+        for (var i = 0; i < 5; i++) Assert.Equal(200, (await GetChannelsAsync(server.Port, api)).Status);
+        Assert.Equal(429, (await GetChannelsAsync(server.Port, api)).Status);
+
+        _time.Advance(TimeSpan.FromMilliseconds(199));
+        Assert.Equal(429, (await GetChannelsAsync(server.Port, api)).Status);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(200, (await GetChannelsAsync(server.Port, api)).Status);
+        Assert.Equal(429, (await GetChannelsAsync(server.Port, api)).Status);
     }
 
     [Fact]
     public async Task Zero_disables_the_limit()
     {
-        await using var server = await TestServers.StartAsync(TestServers.DefaultOptions() with { ApiRequestsPerSecond = 0 });
+        await using var server = await TestServers.StartAsync(TestServers.DefaultOptions() with { ApiRequestsPerSecond = 0 }, _time);
         var api = server.Api();
         var statuses = new List<int>();
         for (var i = 0; i < 60; i++) statuses.Add((await GetChannelsAsync(server.Port, api)).Status);
@@ -70,7 +94,7 @@ public sealed class ApiRateLimitTests
     [Fact]
     public async Task Unauthenticated_calls_do_not_take_from_the_bucket()
     {
-        await using var server = await TestServers.StartAsync(TestServers.DefaultOptions() with { ApiRequestsPerSecond = 5 });
+        await using var server = await TestServers.StartAsync(TestServers.DefaultOptions() with { ApiRequestsPerSecond = 5 }, _time);
         var api = server.Api();
 
         // Far more refused calls than the bucket holds: all 401, none 429.
@@ -87,7 +111,7 @@ public sealed class ApiRateLimitTests
             Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         }
 
-        // The bucket is still full: the first five good calls all pass.
+        // The bucket is still full (the clock has not moved, so nothing refilled it): the first five good calls all pass.
         for (var i = 0; i < 5; i++)
         {
             var good = await GetChannelsAsync(server.Port, api);

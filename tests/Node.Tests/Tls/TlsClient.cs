@@ -196,9 +196,9 @@ public static class TlsServers
 {
     public static BroadcasterOptions Options(TlsOptions tls) => TestServers.DefaultOptions() with { Host = "127.0.0.1", Tls = tls };
 
-    public static Task<BroadcasterServer> StartAsync(TlsOptions tls, LogCapture? logs = null) =>
+    public static Task<BroadcasterServer> StartAsync(TlsOptions tls, LogCapture? logs = null, TimeProvider? time = null) =>
         BroadcasterServer.StartAsync(Options(tls), logging: l =>
         {
             if (logs is not null) l.AddProvider(logs);
-        });
+        }, time);
 }

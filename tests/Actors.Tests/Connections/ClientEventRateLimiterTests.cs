@@ -1,13 +1,16 @@
 using Broadcaster.Actors.Connections;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-namespace Broadcaster.Actors.Tests.Misc;
+namespace Broadcaster.Actors.Tests.Connections;
 
 public sealed class ClientEventRateLimiterTests
 {
-    private long _now = 1_000_000;
+    private readonly FakeTimeProvider _time = new();
 
-    private ClientEventRateLimiter Limiter(double rate) => new(rate, () => _now);
+    private ClientEventRateLimiter Limiter(double rate) => new(rate, _time);
+
+    private void Advance(int ms) => _time.Advance(TimeSpan.FromMilliseconds(ms));
 
     private static int TakeAll(ClientEventRateLimiter limiter, int attempts = 100) =>
         Enumerable.Range(0, attempts).Count(_ => limiter.TryTake());
@@ -27,12 +30,12 @@ public sealed class ClientEventRateLimiterTests
         var limiter = Limiter(10);
         TakeAll(limiter);
 
-        _now += 99;
+        Advance(99);
         Assert.False(limiter.TryTake());
-        _now += 1;
+        Advance(1);
         Assert.True(limiter.TryTake());
         Assert.False(limiter.TryTake());
-        _now += 350;
+        Advance(350);
         Assert.Equal(3, TakeAll(limiter));
     }
 
@@ -42,7 +45,7 @@ public sealed class ClientEventRateLimiterTests
         var limiter = Limiter(10);
         TakeAll(limiter);
 
-        _now += 60_000;
+        Advance(60_000);
 
         Assert.Equal(10, TakeAll(limiter));
     }
@@ -56,7 +59,7 @@ public sealed class ClientEventRateLimiterTests
 
         for (var ms = 0; ms < 5_000; ms += 10)
         {
-            _now += 10;
+            Advance(10);
             if (limiter.TryTake()) allowed++;
         }
 
@@ -82,7 +85,18 @@ public sealed class ClientEventRateLimiterTests
 
         Assert.True(limiter.TryTake());
         Assert.False(limiter.TryTake());
-        _now += 2_000;
+        Advance(2_000);
         Assert.True(limiter.TryTake());
+    }
+
+    [Fact]
+    public void The_bucket_made_on_the_first_event_is_full_however_long_the_connection_was_idle()
+    {
+        var limiter = Limiter(10);
+        Advance(3_600_000);
+
+        Assert.Equal(10, TakeAll(limiter));
+        Advance(100);
+        Assert.Equal(1, TakeAll(limiter));
     }
 }

@@ -66,9 +66,11 @@ public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
         Receive<Unsubscribe>(u => Command(() => OnUnsubscribe(u.SocketId)));
         Receive<ClientPublish>(p => Command(() =>
         {
-            // Published to every node, this one included, so a client event takes the same ordered path as an API event.
-            if (_subscribers.ContainsKey(p.SenderSocketId))
-                ClusterTopic.Publish(_topic, new ChannelEvent(_key.AppId, _key.Channel, p.Frame, p.SenderSocketId), Self);
+            if (!_subscribers.ContainsKey(p.SenderSocketId)) return;
+            // Delivered here by the directory like any event, and published for the other nodes.
+            var clientEvent = new ChannelEvent(_key.AppId, _key.Channel, p.Frame, p.SenderSocketId);
+            Context.Parent.Tell(clientEvent);
+            ClusterTopic.Publish(_topic, clientEvent, Self);
         }));
         Receive<RemoteMemberChanged>(OnRemoteMemberChanged);
     }

@@ -8,9 +8,10 @@ using Broadcaster.Actors.Wire;
 namespace Broadcaster.Actors.Cluster;
 
 /// <summary>
-/// The node's one subscription to the cluster topic (<see cref="ClusterTopic"/>), and its readiness. Everything any
-/// node publishes (events, client events, presence deltas, connection counts) arrives here, this node's own
-/// publications included, and is handed to the actor that owns it.
+/// The node's one subscription to the cluster topic (<see cref="ClusterTopic"/>), and its readiness. Everything the
+/// other nodes publish (events, client events, presence deltas, connection counts) arrives here and is handed to the
+/// actor that owns it; this node's own publications come back too and are dropped, because whoever published them
+/// handed them to their local owner directly (two mailbox hops fewer on the local path).
 /// <para>
 /// DistributedPubSub spreads a subscription to the other nodes' mediators by gossip, and whatever a peer publishes
 /// before its mediator knows this node's subscription never arrives. So the bus publishes a hello until every Up
@@ -87,15 +88,16 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         });
         Receive<ChannelEvent>(e =>
         {
-            Count();
-            _channels.Tell(e);
+            if (FromPeer()) _channels.Tell(e);
         });
         Receive<PresenceDelta>(d =>
         {
-            Count();
-            _presence.Tell(d);
+            if (FromPeer()) _presence.Tell(d);
         });
-        Receive<PeerConnectionCounts>(c => _connectionCounts.Tell(c));
+        Receive<PeerConnectionCounts>(c =>
+        {
+            if (FromPeer()) _connectionCounts.Tell(c);
+        });
         Receive<GetBusStatus>(_ => Sender.Tell(Status()));
     }
 
@@ -154,11 +156,20 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         return null;
     }
 
-    /// <summary>What this node published comes back to it from a local sender; what other nodes published, from a remote one.</summary>
-    private void Count()
+    /// <summary>
+    /// What this node published comes back to it from the topic with a local sender, and was already handed to its
+    /// owner here when it was published: counted as sent to the linked peers and dropped. What another node
+    /// published arrives with that node's sender.
+    /// </summary>
+    private bool FromPeer()
     {
-        if (Sender.Path.Address.HasGlobalScope) _counters.BusReceived();
-        else _counters.BusSent(_peers.Values.Count(p => p.Welcomed));
+        if (Sender.Path.Address.HasGlobalScope)
+        {
+            _counters.BusReceived();
+            return true;
+        }
+        _counters.BusSent(_peers.Values.Count(p => p.Welcomed));
+        return false;
     }
 
     private BusStatus Status()

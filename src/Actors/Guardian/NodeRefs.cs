@@ -27,6 +27,13 @@ public sealed record NodeRefs(
         return started.Task;
     }
 
-    /// <summary>Publishes to every node, this one included (an event triggered through this node's HTTP API).</summary>
-    public void Publish(IWireMessage message) => ClusterTopic.Publish(Topic, message, Bus);
+    /// <summary>
+    /// An event accepted by this node's HTTP API: handed to this node's channel directory directly, and published on
+    /// the cluster topic for the other nodes (the bus drops the copy the topic hands back to this node).
+    /// </summary>
+    public void Publish(ChannelEvent channelEvent)
+    {
+        Channels.Tell(channelEvent, Bus);
+        ClusterTopic.Publish(Topic, channelEvent, Bus);
+    }
 }

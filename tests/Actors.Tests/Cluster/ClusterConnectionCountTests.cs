@@ -57,9 +57,10 @@ public sealed class ClusterConnectionCountTests : ClusterTestBase
         // A leaving node keeps its one-second timer until its ActorSystem stops, which is after the others have
         // removed it: a report it published in that window lands after MemberRemoved. Told directly here, so the
         // window is hit every time instead of now and then.
-        b.Bus.Tell(new PeerConnectionCounts(origin, new Dictionary<string, int> { [AppId] = 3 }));
+        var gossip = b.System.ActorSelection("/user/node/connection-counts");
+        gossip.Tell(new PeerConnectionCounts(origin, new Dictionary<string, int> { [AppId] = 3 }));
         // Reports are handled in order: once this later one from another origin counts, the stale one was handled.
-        b.Bus.Tell(new PeerConnectionCounts("barrier", new Dictionary<string, int> { [AppId] = 7 }));
+        gossip.Tell(new PeerConnectionCounts("barrier", new Dictionary<string, int> { [AppId] = 7 }));
         AwaitAssert(() => Assert.Equal(7, b.Counter.ClusterCount(AppId)), ClusterTimeout);
     }
 }

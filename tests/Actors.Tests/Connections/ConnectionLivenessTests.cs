@@ -28,6 +28,14 @@ public sealed class ConnectionLivenessTests : ActorTestBase
         ActivityTimeout = Activity, PongTimeout = Pong, UserAuthenticationTimeout = authentication ?? TimeSpan.FromSeconds(30), Time = _time,
     };
 
+    /// <summary>A connection whose timers are scheduled: its actor has started before the test moves time on.</summary>
+    private Client ConnectOnFakeTime(Broadcaster.Protocol.Apps.PusherApp? app = null, ConnectionSettings? settings = null)
+    {
+        var client = Connect(NewChannels(), app, settings);
+        Handled(client);
+        return client;
+    }
+
     /// <summary>Moves the clock and the scheduler on together, one second at a time, as time passes for real.</summary>
     private void Advance(TimeSpan by)
     {
@@ -64,7 +72,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Silent_client_is_pinged_at_the_activity_timeout_then_closed_with_4201_at_the_pong_timeout()
     {
-        var client = Connect(NewChannels(), settings: Settings());
+        var client = ConnectOnFakeTime(settings: Settings());
 
         Advance(Activity - TimeSpan.FromSeconds(1));
         Handled(client);
@@ -82,7 +90,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Any_frame_after_the_ping_keeps_the_connection_open_and_a_new_silence_earns_a_new_ping()
     {
-        var client = Connect(NewChannels(), settings: Settings());
+        var client = ConnectOnFakeTime(settings: Settings());
         Advance(Activity + TimeSpan.FromSeconds(15));
         client.Probe.ExpectFrame("pusher:ping");
 
@@ -99,7 +107,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Client_activity_before_the_activity_timeout_delays_the_ping()
     {
-        var client = Connect(NewChannels(), settings: Settings());
+        var client = ConnectOnFakeTime(settings: Settings());
         Advance(Activity - TimeSpan.FromSeconds(20));
 
         // A ping from the client counts as activity: the server answers with pong and starts counting again.
@@ -115,7 +123,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void User_authentication_app_closes_an_unauthorized_connection_with_4009_on_time()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Settings(TimeSpan.FromSeconds(30)));
+        var client = ConnectOnFakeTime(MakeApp(userAuthentication: true), Settings(TimeSpan.FromSeconds(30)));
 
         Advance(TimeSpan.FromSeconds(29));
         Handled(client);
@@ -127,7 +135,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Public_subscription_does_not_authorize_the_connection()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Settings());
+        var client = ConnectOnFakeTime(MakeApp(userAuthentication: true), Settings());
         SubscribeOk(client, "public-news");
 
         Advance(TimeSpan.FromSeconds(30));
@@ -137,7 +145,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Signed_in_connection_is_not_closed_by_the_user_authentication_timeout()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Settings());
+        var client = ConnectOnFakeTime(MakeApp(userAuthentication: true), Settings());
         SigninOk(client, "42");
 
         Advance(TimeSpan.FromSeconds(31));
@@ -148,7 +156,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Private_subscription_authorizes_the_connection()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Settings());
+        var client = ConnectOnFakeTime(MakeApp(userAuthentication: true), Settings());
         SubscribeOk(client, "private-x");
 
         Advance(TimeSpan.FromSeconds(31));
@@ -159,7 +167,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void Apps_without_user_authentication_are_never_closed_for_it()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: false), Settings(TimeSpan.FromSeconds(1)));
+        var client = ConnectOnFakeTime(MakeApp(userAuthentication: false), Settings(TimeSpan.FromSeconds(1)));
 
         Advance(TimeSpan.FromSeconds(31));
         Handled(client);
@@ -173,7 +181,7 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     [Fact]
     public void A_short_user_authentication_timeout_is_enforced_on_time_with_default_activity_settings()
     {
-        var client = Connect(NewChannels(), MakeApp(userAuthentication: true), Settings(TimeSpan.FromSeconds(2)));
+        var client = ConnectOnFakeTime(MakeApp(userAuthentication: true), Settings(TimeSpan.FromSeconds(2)));
 
         Advance(TimeSpan.FromSeconds(2));
         ExpectConnectionError(client, 4009, "Connection not authorized within timeout");

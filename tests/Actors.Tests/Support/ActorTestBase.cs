@@ -45,15 +45,14 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
         new(AppId, AppKey, AppSecret, "test", EnableClientMessages: clientMessages, EnableUserAuthentication: userAuthentication);
 
     /// <summary>
-    /// A node's channel side in the test kit's system: presence actor, channel directory and a loopback topic.
+    /// A node's channel side in the test kit's system: presence actor, channel directory and a recording topic.
     /// <paramref name="published"/>, when given, is told every message the node publishes to the cluster.
     /// </summary>
     protected LocalChannels NewChannels(ProtocolLimits? limits = null, string nodeId = "node-a", IActorRef? published = null)
     {
-        var topic = Sys.ActorOf(Props.Create<LoopbackTopic>());
+        var topic = Sys.ActorOf(RecordingTopic.Props(published));
         var presence = Sys.ActorOf(PresenceActor.Props(nodeId, topic));
         var directory = Sys.ActorOf(ChannelDirectory.Props(limits ?? ProtocolLimits.Default, presence, topic));
-        topic.Tell(new LoopbackTopic.Targets(directory, presence, published));
         return new LocalChannels(directory, presence, topic);
     }
 

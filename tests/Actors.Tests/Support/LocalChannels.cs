@@ -4,6 +4,6 @@ namespace Broadcaster.Actors.Tests.Support;
 
 /// <summary>
 /// The channel side of one node in the test kit's own system: its <see cref="Channels.ChannelDirectory"/>, its
-/// <see cref="Presence.PresenceActor"/>, and the loopback topic both publish to.
+/// <see cref="Presence.PresenceActor"/>, and the recording topic both publish to.
 /// </summary>
 public sealed record LocalChannels(IActorRef Directory, IActorRef Presence, IActorRef Topic);

@@ -16,6 +16,7 @@ public sealed class PresenceActor : ReceiveActor
     private readonly PresenceReplica _replica;
     private readonly IActorRef _topic;
     private readonly Dictionary<ChannelKey, IActorRef> _watchers = new();
+    private readonly Dictionary<IActorRef, ChannelKey> _watched = new();
     private long _sequence;
 
     /// <param name="self">This node's id in deltas (<see cref="NodeIds"/>).</param>
@@ -26,13 +27,16 @@ public sealed class PresenceActor : ReceiveActor
         _topic = topic;
         Receive<WatchChannel>(w =>
         {
+            // A channel's new actor may start before its previous one's termination arrives: the newest watch wins.
             _watchers[w.Key] = Sender;
+            _watched[Sender] = w.Key;
             Context.Watch(Sender);
             Sender.Tell(new RemoteMembers(_replica.RemoteMembers(w.Key)));
         });
         Receive<Terminated>(t =>
         {
-            foreach (var key in _watchers.Where(w => w.Value.Equals(t.ActorRef)).Select(w => w.Key).ToList()) _watchers.Remove(key);
+            if (!_watched.Remove(t.ActorRef, out var key)) return;
+            if (_watchers.TryGetValue(key, out var watcher) && watcher.Equals(t.ActorRef)) _watchers.Remove(key);
         });
         Receive<LocalMemberJoined>(j =>
         {

@@ -128,7 +128,7 @@ public sealed class MetricsEndpoint : IDisposable
         catch (AskTimeoutException e)
         {
             // prometheus-net would swallow the exception: say why the actor numbers of this scrape are the last ones.
-            _logger.LogWarning("Metrics: channel registry did not answer in time, channel and presence numbers not updated: {Error}", e.Message);
+            _logger.LogWarning("Metrics: the channel directory or presence actor did not answer in time, channel and presence numbers not updated: {Error}", e.Message);
             return;
         }
         _channels.Set(readings.Channels);

@@ -21,6 +21,9 @@ public sealed record SignOptions
 
 public sealed record ApiResponse(int Status, string Body, string? ContentType)
 {
+    /// <summary>Response and content headers by case-insensitive name, repeated values joined with ", ".</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public JsonElement Json
     {
         get
@@ -113,7 +116,9 @@ public sealed class ApiClient(int port, PusherApp app, string prefix = "")
         }
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
-        return new ApiResponse((int)response.StatusCode, text, response.Content.Headers.ContentType?.MediaType);
+        var headers = response.Headers.Concat(response.Content.Headers)
+            .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+        return new ApiResponse((int)response.StatusCode, text, response.Content.Headers.ContentType?.MediaType) { Headers = headers };
     }
 
     /// <summary>POSTs with chunked transfer encoding (no Content-Length).</summary>

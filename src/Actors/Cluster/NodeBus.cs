@@ -41,6 +41,8 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
     /// <summary>The other Up nodes, by address, with the incarnation seen Up.</summary>
     private readonly Dictionary<Address, Peer> _peers = new();
     private readonly HashSet<Address> _unreachable = [];
+    /// <summary>Peers that have welcomed this node: counted here, read per message that goes out.</summary>
+    private int _linked;
     private bool _selfUp;
     private bool _subscribed;
 
@@ -79,6 +81,7 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         {
             if (w.For != _nodeId || PeerById(w.NodeId) is not { } found || found.Peer.Welcomed) return;
             found.Peer.Welcomed = true;
+            _linked++;
             RequestSnapshot(found.Address);
         });
         Receive<PresenceSnapshot>(s =>
@@ -122,7 +125,10 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
             return;
         }
         var nodeId = NodeIds.Of(member.UniqueAddress);
-        if (!_peers.TryGetValue(member.Address, out var peer) || peer.NodeId != nodeId) _peers[member.Address] = new Peer(nodeId);
+        if (_peers.TryGetValue(member.Address, out var peer) && peer.NodeId == nodeId) return;
+        // A new incarnation on the same address replaces the old one, which no longer counts as linked.
+        Forget(member.Address);
+        _peers[member.Address] = new Peer(nodeId);
         Greet();
     }
 
@@ -131,10 +137,15 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         var nodeId = NodeIds.Of(member.UniqueAddress);
         if (_peers.TryGetValue(member.Address, out var peer) && peer.NodeId == nodeId)
         {
-            _peers.Remove(member.Address);
+            Forget(member.Address);
             _unreachable.Remove(member.Address);
         }
         _presence.Tell(new OriginRemoved(nodeId));
+    }
+
+    private void Forget(Address address)
+    {
+        if (_peers.Remove(address, out var peer) && peer.Welcomed) _linked--;
     }
 
     /// <summary>Published, not sent: only a hello that travels the topic proves anything about the topic.</summary>
@@ -168,7 +179,7 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
             _counters.BusReceived();
             return true;
         }
-        _counters.BusSent(_peers.Values.Count(p => p.Welcomed));
+        _counters.BusSent(_linked);
         return false;
     }
 
@@ -178,7 +189,7 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
             .Select(p => p.Key.ToString()).OrderBy(a => a, StringComparer.Ordinal).ToList();
         if (!_subscribed) waiting.Insert(0, "self (cluster topic subscription)");
         if (!_selfUp) waiting.Insert(0, "self (not Up yet)");
-        return new BusStatus(waiting.Count == 0, _nodeId, _peers.Values.Count(p => p.Welcomed), waiting);
+        return new BusStatus(waiting.Count == 0, _nodeId, _linked, waiting);
     }
 
     private sealed record LinkTick

@@ -19,6 +19,10 @@ public sealed class RestartSignal
     {
         _requested = true;
         _logger?.LogWarning("Stopping to be restarted ({Reason}): clients get 4200 and reconnect to other nodes", reason);
-        _lifetime?.StopApplication();
+        if (_lifetime is not { } lifetime) return;
+        // StopApplication runs the drain on the calling thread and holds it for seconds. The caller is an actor (the
+        // restart scheduler) or the actor system's termination: on a thread of their own neither a dispatcher thread
+        // nor a thread-pool thread is held, so the node keeps answering /up and its clients while it drains.
+        new Thread(lifetime.StopApplication) { IsBackground = true, Name = "broadcaster-restart" }.Start();
     }
 }

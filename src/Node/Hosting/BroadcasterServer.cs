@@ -73,7 +73,13 @@ public sealed class BroadcasterServer : IAsyncDisposable
         var tls = options.Tls.Enabled ? TlsEndpoint.Load(options.Tls) : null;
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(NodeEndpoints.ResolveHost(options.Host, "broadcaster.server.host"), options.Port, listen => tls?.Apply(listen));
+            k.Listen(NodeEndpoints.ResolveHost(options.Host, "broadcaster.server.host"), options.Port, listen =>
+            {
+                tls?.Apply(listen);
+                // After TLS, before HTTP: WebSocket upgrades are taken off the HTTP layer here.
+                listen.Use(next => connection =>
+                    listen.ApplicationServices.GetRequiredService<PusherConnectionMiddleware>().OnConnectionAsync(connection, next));
+            });
             if (options.MetricsEnabled && options.MetricsPort > 0)
                 k.Listen(NodeEndpoints.ResolveHost(options.MetricsHost.Length > 0 ? options.MetricsHost : options.Host, "broadcaster.metrics.host"), options.MetricsPort);
             // The API enforces max-request-size itself (413). Kestrel's own ceiling sits above it so that an oversized
@@ -94,6 +100,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton<AppConnectionCounter>();
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<PusherWebSocketEndpoint>();
+        builder.Services.AddSingleton<PusherConnectionMiddleware>();
         builder.Services.AddSingleton<HttpApiEndpoint>();
         builder.Services.AddSingleton<HttpApiHandlers>();
         builder.Services.AddSingleton<ClusterQueries>();

@@ -5,14 +5,28 @@ using Broadcaster.Protocol.Frames;
 
 namespace Broadcaster.Node.Hosting;
 
-/// <summary>Live sockets of this node, so shutdown can tell every client to reconnect elsewhere (4200).</summary>
-public sealed class ConnectionTracker(TimeProvider time)
+/// <summary>
+/// Live sockets of this node: shutdown tells every client to reconnect elsewhere (4200), and one timer for all of
+/// them sends the WebSocket keep-alives.
+/// </summary>
+public sealed class ConnectionTracker(TimeProvider time) : IDisposable
 {
+    /// <summary>
+    /// Every connection gets an unsolicited pong this often, which keeps idle connections alive through proxies such as
+    /// nginx (proxy_read_timeout 60s). The keep-alives of all connections are spread over the interval, one second's
+    /// share per tick, so they never leave in one burst.
+    /// </summary>
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(25);
+
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, WebSocketConnection> _live = new(StringComparer.Ordinal);
     /// <summary>Completed by the last <see cref="Remove"/> once shutdown began, so closing waits without polling.</summary>
     private readonly TaskCompletionSource _allGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _shuttingDown;
     private readonly SlotCounter _reserved = new();
+    private ITimer? _keepAlive;
+    private long _ticks;
 
     public bool ShuttingDown => _shuttingDown;
 
@@ -23,7 +37,11 @@ public sealed class ConnectionTracker(TimeProvider time)
 
     public void ReleaseReservation() => _reserved.Release();
 
-    public void Add(WebSocketConnection connection) => _live[connection.SocketId] = connection;
+    public void Add(WebSocketConnection connection)
+    {
+        _live[connection.SocketId] = connection;
+        _keepAlive ??= time.CreateTimer(_ => SendKeepAlives(), null, Tick, Tick);
+    }
 
     public void Remove(WebSocketConnection connection)
     {
@@ -52,6 +70,18 @@ public sealed class ConnectionTracker(TimeProvider time)
         catch (TimeoutException)
         {
             // The time is up: the sockets still open go down with the server.
+        }
+    }
+
+    public void Dispose() => _keepAlive?.Dispose();
+
+    private void SendKeepAlives()
+    {
+        var slots = (long)(KeepAliveInterval / Tick);
+        var slot = Interlocked.Increment(ref _ticks) % slots;
+        foreach (var connection in _live.Values)
+        {
+            if (connection.KeepAliveSlot % slots == slot) connection.SendKeepAlive();
         }
     }
 }

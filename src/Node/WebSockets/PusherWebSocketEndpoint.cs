@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Net.WebSockets;
+using System.IO.Pipelines;
 using Akka.Actor;
 using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Connections;
@@ -9,53 +8,82 @@ using Broadcaster.Node.Metrics;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Channels;
 using Broadcaster.Protocol.Frames;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Broadcaster.Node.WebSockets;
 
 /// <summary>
-/// <c>[prefix]/app/{key}</c>: checks the handshake in PROTOCOL.md 1.3 order, then runs the read loop that
-/// hands parsed frames to the socket's <see cref="ConnectionActor"/>.
+/// A Pusher WebSocket connection on <c>[prefix]/app/{key}</c>: checks the handshake in PROTOCOL.md 1.3 order, then
+/// runs the read loop that hands parsed frames to the socket's <see cref="ConnectionActor"/>, over the framing of
+/// <see cref="FrameReader"/> and <see cref="WebSocketConnection"/>. Most connections reach it straight from the
+/// <see cref="PusherConnectionMiddleware"/>, which takes the upgrade off Kestrel's HTTP layer; an upgrade that comes
+/// as a later request of a kept-alive HTTP connection (a proxy reusing one) arrives through <see cref="HandleAsync"/>.
 /// </summary>
 public sealed class PusherWebSocketEndpoint(
     BroadcasterOptions options, AppDirectory apps, AppConnectionCounter counter, NodeActors actors,
     ConnectionTracker tracker, NodeMetrics metrics, ILogger<PusherWebSocketEndpoint> logger)
 {
+    /// <summary>The route's handler, for upgrades Kestrel's HTTP layer parsed (and for plain requests, which get 400).</summary>
     public async Task HandleAsync(HttpContext context, string key)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        var headers = context.Request.Headers;
+        if (upgrade is not { IsUpgradableRequest: true } || !HttpMethods.IsGet(context.Request.Method)
+            || !headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase)
+            || !WebSocketHandshake.IsValidKey(headers.SecWebSocketKey))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsJsonAsync(new { error = "This is a WebSocket endpoint: connect with a Pusher client" });
             return;
         }
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        if (headers.SecWebSocketVersion != "13")
         {
-            // Unsolicited pongs keep idle sockets alive through proxies such as nginx (proxy_read_timeout 60s).
-            KeepAliveInterval = TimeSpan.FromSeconds(25),
-        });
-        var app = apps.ByKey(key);
-        if (AppRefusal(app, context) is { } refusal)
+            context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            context.Response.Headers.SecWebSocketVersion = "13";
+            await context.Response.WriteAsJsonAsync(new { error = "Unsupported WebSocket version: use 13" });
+            return;
+        }
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = WebSocketHandshake.AcceptKey(headers.SecWebSocketKey!);
+        await using var stream = await upgrade.UpgradeAsync();
+        var pipe = new StreamDuplexPipe(stream);
+        var request = new WebSocketRequest(key, context.Request.Query["protocol"].ToString(), headers.Origin.ToString());
+        try
         {
-            await RefuseAsync(socket, refusal.Code, refusal.Message);
+            await ServeAsync(request, pipe, context.Abort, context.RequestAborted);
+        }
+        finally
+        {
+            await pipe.CompleteAsync();
+        }
+    }
+
+    /// <summary>Runs one accepted WebSocket (the 101 response is already out) until it closes.</summary>
+    public async Task ServeAsync(WebSocketRequest request, IDuplexPipe pipe, Action abort, CancellationToken aborted)
+    {
+        var app = apps.ByKey(request.AppKey);
+        if (AppRefusal(app, request) is { } refusal)
+        {
+            await RefuseAsync(pipe, abort, refusal.Code, refusal.Message, aborted);
             return;
         }
         if (!tracker.TryReserve(options.MaxConnections))
         {
             metrics.OverCapacity();
-            await RefuseAsync(socket, 4100, "Over capacity");
+            await RefuseAsync(pipe, abort, 4100, "Over capacity", aborted);
             return;
         }
         try
         {
             if (!counter.TryAcquire(app!.Id, app.MaxConnections))
             {
-                await RefuseAsync(socket, 4004, "Application is over connection quota");
+                await RefuseAsync(pipe, abort, 4004, "Application is over connection quota", aborted);
                 return;
             }
             try
             {
-                if (ConnectionRefusal(app, context) is { } late) await RefuseAsync(socket, late.Code, late.Message);
-                else await ServeAsync(socket, app, context.RequestAborted);
+                if (ConnectionRefusal(app, request) is { } late) await RefuseAsync(pipe, abort, late.Code, late.Message, aborted);
+                else await ServeAppAsync(pipe, abort, app, aborted);
             }
             finally
             {
@@ -69,45 +97,37 @@ public sealed class PusherWebSocketEndpoint(
     }
 
     /// <summary>The checks before the connection quota, in PROTOCOL.md 1.3 order.</summary>
-    private static (int Code, string Message)? AppRefusal(PusherApp? app, HttpContext context)
+    private static (int Code, string Message)? AppRefusal(PusherApp? app, WebSocketRequest request)
     {
         if (app is null) return (4001, "Application does not exist");
         if (!app.Enabled) return (4003, "Application disabled");
-        var protocol = context.Request.Query["protocol"].ToString();
-        if (!int.TryParse(protocol, out var version) || version is < 4 or > 7) return (4007, "Unsupported protocol version");
+        if (!int.TryParse(request.Protocol, out var version) || version is < 4 or > 7) return (4007, "Unsupported protocol version");
         return null;
     }
 
     /// <summary>The checks after the connection quota.</summary>
-    private (int Code, string Message)? ConnectionRefusal(PusherApp app, HttpContext context)
+    private (int Code, string Message)? ConnectionRefusal(PusherApp app, WebSocketRequest request)
     {
-        if (!app.IsOriginAllowed(context.Request.Headers.Origin.ToString())) return (4009, "Origin not allowed");
+        if (!app.IsOriginAllowed(request.Origin)) return (4009, "Origin not allowed");
         if (tracker.ShuttingDown) return (4200, "Server is closing. Please reconnect shortly.");
         return null;
     }
 
-    private static async Task RefuseAsync(WebSocket socket, int code, string message)
+    /// <summary>The error as a Pusher frame, then the close with the same code; waits for the client's close.</summary>
+    private async Task RefuseAsync(IDuplexPipe pipe, Action abort, int code, string message, CancellationToken aborted)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await socket.SendAsync(ServerFrames.Error(code, message), WebSocketMessageType.Text, true, timeout.Token);
-            await socket.CloseOutputAsync((WebSocketCloseStatus)code, message, timeout.Token);
-            // Let the client answer the close so it sees our code rather than a dropped connection.
-            var buffer = new byte[256];
-            while (socket.State == WebSocketState.CloseSent)
-                await socket.ReceiveAsync(buffer, timeout.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
-        {
-            socket.Abort();
-        }
+        var connection = new WebSocketConnection(pipe.Output, abort, "", 2, new AppTraffic());
+        var writer = connection.RunWriterAsync();
+        connection.TrySend(ServerFrames.Error(code, message));
+        connection.Close(code, message);
+        await ReadLoop.RunAsync(pipe.Input, connection, null, options.Limits.MaxMessageBytes, new AppTraffic(), aborted);
+        await EndAsync(connection, writer);
     }
 
-    private async Task ServeAsync(WebSocket socket, PusherApp app, CancellationToken requestAborted)
+    private async Task ServeAppAsync(IDuplexPipe pipe, Action abort, PusherApp app, CancellationToken aborted)
     {
         var traffic = metrics.For(app.Id);
-        var connection = new WebSocketConnection(socket, SocketId.New(), options.OutgoingQueueSize, traffic);
+        var connection = new WebSocketConnection(pipe.Output, abort, SocketId.New(), options.OutgoingQueueSize, traffic);
         traffic.Connected();
         var writer = connection.RunWriterAsync();
         tracker.Add(connection);
@@ -115,105 +135,37 @@ public sealed class PusherWebSocketEndpoint(
         try
         {
             actor = await actors.Connections.Ask<IActorRef>(new OpenConnection(app, connection), TimeSpan.FromSeconds(10));
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, connection.Aborted);
-            await ReadLoopAsync(socket, connection, actor, traffic, stop.Token);
+            await ReadLoop.RunAsync(pipe.Input, connection, actor, options.Limits.MaxMessageBytes, traffic, aborted);
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
-        {
-            // The client went away or was cut off: clean-up below is the same either way.
-        }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException and not IOException)
         {
             logger.LogError(e, "Connection {SocketId} failed", connection.SocketId);
         }
         finally
         {
             actor?.Tell(SocketClosed.Instance);
-            connection.Close(1000, "");
-            await writer;
+            await EndAsync(connection, writer);
             tracker.Remove(connection);
             traffic.Disconnected();
         }
     }
 
-    private async Task ReadLoopAsync(WebSocket socket, WebSocketConnection connection, IActorRef actor, AppTraffic traffic, CancellationToken ct)
+    /// <summary>
+    /// Closes (if not already) and lets the writer get the close frame out; a client that does not read is cut off
+    /// after <see cref="WebSocketConnection.CloseTimeout"/>, so no connection outlives its close by more.
+    /// </summary>
+    private static async Task EndAsync(WebSocketConnection connection, Task writer)
     {
-        var max = options.Limits.MaxMessageBytes;
-        while (true)
-        {
-            // A zero-byte read waits for data without holding a buffer, so idle sockets cost no receive memory.
-            var peek = await socket.ReceiveAsync(Memory<byte>.Empty, ct);
-            if (peek.MessageType == WebSocketMessageType.Close)
-            {
-                connection.Close(1000, "");
-                return;
-            }
-            var buffer = ArrayPool<byte>.Shared.Rent(4096);
-            try
-            {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length > max)
-                        {
-                            await DrainAfterCloseAsync(socket, connection, 1009, $"Message too big: at most {max} bytes", ct);
-                            return;
-                        }
-                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), ct);
-                    length += result.Count;
-                } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    connection.Close(1000, "");
-                    return;
-                }
-                if (length > max)
-                {
-                    await DrainAfterCloseAsync(socket, connection, 1009, $"Message too big: at most {max} bytes", ct);
-                    return;
-                }
-                if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    await DrainAfterCloseAsync(socket, connection, 1003, "Binary frames are not supported", ct);
-                    return;
-                }
-                traffic.MessageReceived(length);
-                actor.Tell(ClientFrameParser.TryParse(buffer.AsMemory(0, length), out var frame, out var error)
-                    ? ClientFrameReceived.Of(frame!)
-                    : ClientFrameReceived.Invalid(error));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
-
-    /// <summary>Closes with <paramref name="code"/> and discards whatever the client still sends until it answers the close.</summary>
-    private static async Task DrainAfterCloseAsync(WebSocket socket, WebSocketConnection connection, int code, string reason, CancellationToken ct)
-    {
-        connection.Close(code, reason);
-        var scratch = ArrayPool<byte>.Shared.Rent(4096);
+        connection.Close(1000, "");
         try
         {
-            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
-            {
-                var r = await socket.ReceiveAsync(scratch.AsMemory(), ct);
-                if (r.MessageType == WebSocketMessageType.Close) return;
-            }
+            await writer.WaitAsync(WebSocketConnection.CloseTimeout, TimeProvider.System);
         }
-        finally
+        catch (TimeoutException)
         {
-            ArrayPool<byte>.Shared.Return(scratch);
+            connection.Abort();
+            await writer;
         }
+        connection.Finish();
     }
 }

@@ -11,14 +11,17 @@ namespace Broadcaster.Actors.Connections;
 
 /// <summary>
 /// Everything about one client socket: its subscriptions, signed-in user, liveness and client-event rate.
-/// The read loop hands it parsed frames; it answers by queueing frames on the socket.
+/// The read loop hands it parsed frames; it answers by queueing frames on the socket. An untyped actor with one
+/// switch, and its deadlines on the node's <see cref="LivenessWheel"/>: a connection is the most numerous object of
+/// the node, so it carries no per-instance handler table and no timer of its own.
 /// </summary>
-public sealed class ConnectionActor : ReceiveActor, IWithTimers
+public sealed class ConnectionActor : UntypedActor
 {
     private readonly PusherApp _app;
     private readonly IPusherSocket _socket;
     private readonly IActorRef _channels;
     private readonly ConnectionSettings _settings;
+    private readonly LivenessWheel _wheel;
     /// <summary>Subscribed channels with their type and, on presence channels, the user id this socket joined as.</summary>
     private readonly Dictionary<string, (ChannelType Type, string? UserId)> _subscriptions = new(StringComparer.Ordinal);
     private readonly ClientEventRateLimiter _rateLimiter;
@@ -26,46 +29,58 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private long? _pingSentAt;
     private UserData? _user;
     private bool _authorized;
+    private bool _closed;
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    public ConnectionActor(PusherApp app, IPusherSocket socket, IActorRef channels, ConnectionSettings settings)
+    public ConnectionActor(PusherApp app, IPusherSocket socket, IActorRef channels, ConnectionSettings settings, LivenessWheel wheel)
     {
         _app = app;
         _socket = socket;
         _channels = channels;
         _settings = settings;
+        _wheel = wheel;
         _lastActivity = settings.Time.GetTimestamp();
         _rateLimiter = new ClientEventRateLimiter(settings.Limits.ClientEventsPerSecond, settings.Time);
-        Receive<ClientFrameReceived>(OnFrame);
-        Receive<SubscriptionRefused>(r =>
-        {
-            _subscriptions.Remove(r.Channel);
-            _authorized = _user is not null || _subscriptions.Values.Any(s => s.Type != ChannelType.Public);
-        });
-        Receive<LivenessTick>(_ => CheckLiveness());
-        Receive<AuthorizationDeadline>(_ =>
-        {
-            if (_authorized) return;
-            _socket.TrySend(ServerFrames.Error(4009, "Connection not authorized within timeout"));
-            CloseSocket(4009, "Connection not authorized within timeout");
-        });
-        Receive<SocketClosed>(_ => Context.Stop(Self));
     }
 
-    public static Props Props(PusherApp app, IPusherSocket socket, IActorRef channels, ConnectionSettings settings) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(app, socket, channels, settings));
+    public static Props Props(PusherApp app, IPusherSocket socket, IActorRef channels, ConnectionSettings settings, LivenessWheel wheel) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(app, socket, channels, settings, wheel));
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ClientFrameReceived received:
+                OnFrame(received);
+                break;
+            case SubscriptionRefused refused:
+                _subscriptions.Remove(refused.Channel);
+                _authorized = _user is not null || _subscriptions.Values.Any(s => s.Type != ChannelType.Public);
+                break;
+            case LivenessTick:
+                CheckLiveness();
+                break;
+            case AuthorizationDeadline when !_authorized && !_closed:
+                _socket.TrySend(ServerFrames.Error(4009, "Connection not authorized within timeout"));
+                CloseSocket(4009, "Connection not authorized within timeout");
+                break;
+            case SocketClosed:
+                Context.Stop(Self);
+                break;
+            case AuthorizationDeadline:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
 
     private string SocketId => _socket.SocketId;
 
     protected override void PreStart()
     {
         _socket.TrySend(ServerFrames.ConnectionEstablished(SocketId, (int)_settings.ActivityTimeout.TotalSeconds));
-        var tick = TimeSpan.FromMilliseconds(Math.Clamp(
-            Math.Min(_settings.ActivityTimeout.TotalMilliseconds, _settings.PongTimeout.TotalMilliseconds) / 2, 250, 15_000));
-        Timers.StartPeriodicTimer("liveness", LivenessTick.Instance, tick);
-        if (_app.EnableUserAuthentication)
-            Timers.StartSingleTimer("authorization", AuthorizationDeadline.Instance, _settings.UserAuthenticationTimeout);
+        _wheel.Schedule(Self, LivenessTick.Instance, _settings.ActivityTimeout);
+        if (_app.EnableUserAuthentication) _wheel.Schedule(Self, AuthorizationDeadline.Instance, _settings.UserAuthenticationTimeout);
         Debug($"connected to app {_app.Id}");
     }
 
@@ -216,29 +231,43 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         if (_settings.DebugLog is not null) Debug($"client event {frame.Event} on {channel}");
     }
 
+    /// <summary>
+    /// At a deadline: no pong after our ping closes with 4201; silence for the activity timeout earns a ping; otherwise
+    /// the next deadline is scheduled from the last activity, which frames only record, never reschedule.
+    /// </summary>
     private void CheckLiveness()
     {
+        if (_closed) return;
         var time = _settings.Time;
         if (_pingSentAt is { } sent)
         {
-            if (time.GetElapsedTime(sent) < _settings.PongTimeout) return;
+            var waited = time.GetElapsedTime(sent);
+            if (waited < _settings.PongTimeout)
+            {
+                _wheel.Schedule(Self, LivenessTick.Instance, _settings.PongTimeout - waited);
+                return;
+            }
             _socket.TrySend(ServerFrames.Error(4201, "Pong reply not received"));
             CloseSocket(4201, "Pong reply not received");
             Debug("closed: no pong");
             return;
         }
-        if (time.GetElapsedTime(_lastActivity) >= _settings.ActivityTimeout)
+        var silent = time.GetElapsedTime(_lastActivity);
+        if (silent < _settings.ActivityTimeout)
         {
-            _pingSentAt = time.GetTimestamp();
-            _socket.TrySend(ServerFrames.Ping);
+            _wheel.Schedule(Self, LivenessTick.Instance, _settings.ActivityTimeout - silent);
+            return;
         }
+        _pingSentAt = time.GetTimestamp();
+        _socket.TrySend(ServerFrames.Ping);
+        _wheel.Schedule(Self, LivenessTick.Instance, _settings.PongTimeout);
     }
 
     /// <summary>Closes the socket and stops checking it; the actor itself stops when the read loop reports the close.</summary>
     private void CloseSocket(int code, string reason)
     {
         _socket.Close(code, reason);
-        Timers.CancelAll();
+        _closed = true;
     }
 
     private void Debug(string what) => _settings.DebugLog?.Invoke($"[{_app.Id}] {SocketId} {what}");

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.TestKit;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Actors.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -9,8 +8,8 @@ namespace Broadcaster.Actors.Tests.Connections;
 
 /// <summary>
 /// Liveness (ping after silence, 4201 without a pong) and the user-authentication deadline (4009), on fake time: the
-/// actor's timers run on Akka's test scheduler and its clock is a <see cref="FakeTimeProvider"/>, both advanced
-/// together, so nothing here waits for the real clock.
+/// connection's deadlines run on the supervisor's <see cref="LivenessWheel"/>, whose timer and clock are a
+/// <see cref="FakeTimeProvider"/>, so nothing here waits for the real clock.
 /// </summary>
 public sealed class ConnectionLivenessTests : ActorTestBase
 {
@@ -18,10 +17,6 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     private static readonly TimeSpan Pong = TimeSpan.FromSeconds(30);
 
     private readonly FakeTimeProvider _time = new();
-
-    public ConnectionLivenessTests() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"")
-    {
-    }
 
     private ConnectionSettings Settings(TimeSpan? authentication = null) => new()
     {
@@ -36,21 +31,16 @@ public sealed class ConnectionLivenessTests : ActorTestBase
         return client;
     }
 
-    /// <summary>Moves the clock and the scheduler on together, one second at a time, as time passes for real.</summary>
+    /// <summary>Moves the clock on one second at a time, as time passes for real: the wheel fires what falls due.</summary>
     private void Advance(TimeSpan by)
     {
-        var scheduler = (TestScheduler)Sys.Scheduler;
         for (var left = by; left > TimeSpan.Zero; left -= TimeSpan.FromSeconds(1))
-        {
-            var step = left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
-            _time.Advance(step);
-            scheduler.Advance(step);
-        }
+            _time.Advance(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
     }
 
     /// <summary>
-    /// Returns once the connection actor has handled every message sent to it before (the ticks just scheduled
-    /// included): Akka answers <see cref="Identify"/> in mailbox order, and it is not client activity.
+    /// Returns once the connection actor has handled every message sent to it before (the deadlines that just fell
+    /// due included): Akka answers <see cref="Identify"/> in mailbox order, and it is not client activity.
     /// </summary>
     private void Handled(Client client) => Ask<ActorIdentity>(client.Actor, new Identify(null));
 

@@ -1,0 +1,78 @@
+using Akka.Actor;
+
+namespace Broadcaster.Actors.Connections;
+
+/// <summary>
+/// One timer for every connection's deadlines (activity, pong, authorization) instead of a timer per connection: a
+/// hashed wheel of 100 ms slots. A connection schedules only its next deadline; when it fires, the connection looks at
+/// its clock and either acts or schedules the next one, so activity in between costs nothing here. Idle connections
+/// wake the node once per activity timeout each, and the wheel's own tick is cheap when nothing is due.
+/// </summary>
+public sealed class LivenessWheel : IDisposable
+{
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+    private const int Slots = 4096;
+
+    private readonly TimeProvider _time;
+    private readonly long _origin;
+    private readonly Lock _gate = new();
+    private readonly List<(IActorRef Target, object Message, long Due)>?[] _slots = new List<(IActorRef, object, long)>?[Slots];
+    private ITimer? _timer;
+    private long _done;
+    private bool _disposed;
+
+    public LivenessWheel(TimeProvider time)
+    {
+        _time = time;
+        _origin = time.GetTimestamp();
+    }
+
+    /// <summary>Tells <paramref name="target"/> <paramref name="message"/> once <paramref name="delay"/> has passed (rounded up to a tick).</summary>
+    public void Schedule(IActorRef target, object message, TimeSpan delay)
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            var due = Math.Max(TickOf(_time.GetElapsedTime(_origin) + delay, up: true), _done + 1);
+            (_slots[due & (Slots - 1)] ??= []).Add((target, message, due));
+            _timer ??= _time.CreateTimer(_ => Advance(), null, Tick, Tick);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+        }
+    }
+
+    /// <summary>Fires everything due up to now; an entry more than a turn of the wheel away waits for its turn.</summary>
+    private void Advance()
+    {
+        List<(IActorRef Target, object Message)>? due = null;
+        lock (_gate)
+        {
+            var now = TickOf(_time.GetElapsedTime(_origin), up: false);
+            // After a long pause (a busy machine), at most one turn of slots needs visiting: they hold everything.
+            for (var tick = Math.Max(_done + 1, now - Slots + 1); tick <= now; tick++)
+            {
+                if (_slots[tick & (Slots - 1)] is not { Count: > 0 } slot) continue;
+                for (var i = slot.Count - 1; i >= 0; i--)
+                {
+                    if (slot[i].Due > now) continue;
+                    (due ??= []).Add((slot[i].Target, slot[i].Message));
+                    slot.RemoveAt(i);
+                }
+            }
+            _done = Math.Max(_done, now);
+        }
+        // Told outside the lock: a Tell may run into a full mailbox's back-pressure, the wheel must not hold others up.
+        if (due is null) return;
+        foreach (var (target, message) in due) target.Tell(message, ActorRefs.NoSender);
+    }
+
+    private static long TickOf(TimeSpan elapsed, bool up) =>
+        up ? (elapsed.Ticks + Tick.Ticks - 1) / Tick.Ticks : elapsed.Ticks / Tick.Ticks;
+}

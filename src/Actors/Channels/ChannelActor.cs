@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Broadcaster.Actors.Mailboxes;
 using Broadcaster.Actors.Presence;
 using Broadcaster.Actors.Sockets;
 using Broadcaster.Actors.Wire;
@@ -53,7 +54,7 @@ public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
     }
 
     public static Props Props(ChannelKey key, ProtocolLimits limits, IActorRef presence, IActorRef topic) =>
-        Akka.Actor.Props.Create(() => new ChannelActor(key, limits, presence, topic));
+        Akka.Actor.Props.Create(() => new ChannelActor(key, limits, presence, topic)).WithMailbox(LeanMailbox.Path);
 
     protected override void PreStart()
     {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Mailboxes;
 using Broadcaster.Actors.Sockets;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Channels;
@@ -43,7 +44,7 @@ public sealed class ConnectionActor : UntypedActor
     }
 
     public static Props Props(PusherApp app, IPusherSocket socket, IActorRef channels, ConnectionSettings settings, LivenessWheel wheel) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(app, socket, channels, settings, wheel));
+        Akka.Actor.Props.Create(() => new ConnectionActor(app, socket, channels, settings, wheel)).WithMailbox(LeanMailbox.Path);
 
     protected override void OnReceive(object message)
     {

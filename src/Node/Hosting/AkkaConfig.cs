@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Configuration;
+using Broadcaster.Actors.Mailboxes;
 using Broadcaster.Actors.Wire;
 using Broadcaster.Node.Configuration;
 
@@ -31,6 +32,7 @@ public static class AkkaConfig
             """;
         return ConfigurationFactory.ParseString(text)
             .WithFallback(WireSerialization.Config)
+            .WithFallback(ConfigurationFactory.ParseString(LeanMailbox.Hocon))
             .WithFallback(ConfigurationFactory.ParseString(OptionsLoader.ReadEmbedded("hocon/akka.conf")))
             .WithFallback(WireSerialization.PubSubDefaults);
     }

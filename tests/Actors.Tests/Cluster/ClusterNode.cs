@@ -5,6 +5,7 @@ using Akka.Remote.Transport;
 using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Guardian;
+using Broadcaster.Actors.Mailboxes;
 using Broadcaster.Actors.Wire;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Protocol.Apps;
@@ -118,6 +119,7 @@ public sealed class ClusterNode
         // The serialization a node runs with (strict: unbound types are refused), as AkkaConfig.Build adds it.
         return ConfigurationFactory.ParseString(text)
             .WithFallback(WireSerialization.Config)
+            .WithFallback(ConfigurationFactory.ParseString(LeanMailbox.Hocon))
             .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(FindNodeHocon())))
             .WithFallback(WireSerialization.PubSubDefaults);
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.TestKit;
 using Broadcaster.Actors.Channels;
+using Broadcaster.Actors.Mailboxes;
 using Broadcaster.Actors.Presence;
 using Broadcaster.Actors.Wire;
 using Broadcaster.Protocol.Http;
@@ -30,7 +31,7 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
     protected const string AppSecret = "app-secret";
     protected static readonly TimeSpan Timeout = ProbeExtensions.DefaultTimeout;
 
-    private const string Quiet = "akka.loglevel = WARNING\nakka.log-dead-letters = off\nakka.stdout-loglevel = WARNING\n";
+    private static readonly string Quiet = "akka.loglevel = WARNING\nakka.log-dead-letters = off\nakka.stdout-loglevel = WARNING\n" + LeanMailbox.Hocon + "\n";
 
     protected ActorTestBase() : base(Quiet)
     {

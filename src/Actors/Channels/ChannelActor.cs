@@ -24,19 +24,19 @@ public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
     private readonly ChannelKey _key;
     private readonly ProtocolLimits _limits;
     private readonly IActorRef _presence;
-    private readonly IActorRef _topic;
+    private readonly EventPublisher _events;
     private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private readonly ChannelRoster? _roster;
     private long _received;
 
     public IStash Stash { get; set; } = null!;
 
-    public ChannelActor(ChannelKey key, ProtocolLimits limits, IActorRef presence, IActorRef topic)
+    public ChannelActor(ChannelKey key, ProtocolLimits limits, IActorRef presence, EventPublisher events)
     {
         _key = key;
         _limits = limits;
         _presence = presence;
-        _topic = topic;
+        _events = events;
         if (ChannelName.TypeOf(key.Channel) != ChannelType.Presence)
         {
             Become(Serving);
@@ -53,8 +53,8 @@ public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
         ReceiveAny(_ => Stash.Stash());
     }
 
-    public static Props Props(ChannelKey key, ProtocolLimits limits, IActorRef presence, IActorRef topic) =>
-        Akka.Actor.Props.Create(() => new ChannelActor(key, limits, presence, topic)).WithMailbox(LeanMailbox.Path);
+    public static Props Props(ChannelKey key, ProtocolLimits limits, IActorRef presence, EventPublisher events) =>
+        Akka.Actor.Props.Create(() => new ChannelActor(key, limits, presence, events)).WithMailbox(LeanMailbox.Path);
 
     protected override void PreStart()
     {
@@ -70,8 +70,7 @@ public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
             if (!_subscribers.ContainsKey(p.SenderSocketId)) return;
             // Delivered here by the directory like any event, and published for the other nodes.
             var clientEvent = new ChannelEvent(_key.AppId, _key.Channel, p.Frame, p.SenderSocketId);
-            Context.Parent.Tell(clientEvent);
-            ClusterTopic.Publish(_topic, clientEvent, Self);
+            _events.Publish(Context.Parent, clientEvent, Self);
         }));
         Receive<RemoteMemberChanged>(OnRemoteMemberChanged);
     }

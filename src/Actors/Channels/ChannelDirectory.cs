@@ -31,16 +31,16 @@ public sealed class ChannelDirectory : ReceiveActor
     private readonly Dictionary<ChannelKey, Slot> _slots = new();
     private readonly ProtocolLimits _limits;
     private readonly IActorRef _presence;
-    private readonly IActorRef _topic;
+    private readonly EventPublisher _events;
     private long _nextChildId;
 
     /// <param name="presence">The node's <see cref="Presence.PresenceActor"/>, for presence channels.</param>
-    /// <param name="topic">Where client events are published: the DistributedPubSub mediator.</param>
-    public ChannelDirectory(ProtocolLimits limits, IActorRef presence, IActorRef topic)
+    /// <param name="events">How client events are delivered here and published for the other nodes, in one order.</param>
+    public ChannelDirectory(ProtocolLimits limits, IActorRef presence, EventPublisher events)
     {
         _limits = limits;
         _presence = presence;
-        _topic = topic;
+        _events = events;
         Receive<ChannelEnvelope>(OnCommand);
         Receive<ChannelEvent>(e =>
         {
@@ -73,8 +73,8 @@ public sealed class ChannelDirectory : ReceiveActor
         Receive<GetChannelActorCount>(_ => Sender.Tell(Context.GetChildren().Count()));
     }
 
-    public static Props Props(ProtocolLimits limits, IActorRef presence, IActorRef topic) =>
-        Akka.Actor.Props.Create(() => new ChannelDirectory(limits, presence, topic));
+    public static Props Props(ProtocolLimits limits, IActorRef presence, EventPublisher events) =>
+        Akka.Actor.Props.Create(() => new ChannelDirectory(limits, presence, events));
 
     /// <summary>
     /// A channel actor that fails on one message is resumed with its state: restarting it would drop its subscribers
@@ -89,7 +89,7 @@ public sealed class ChannelDirectory : ReceiveActor
         if (!_slots.TryGetValue(key, out var slot))
         {
             if (envelope.Command is not Subscribe) return;
-            var actor = Context.ActorOf(ChannelActor.Props(key, _limits, _presence, _topic), $"channel-{++_nextChildId}");
+            var actor = Context.ActorOf(ChannelActor.Props(key, _limits, _presence, _events), $"channel-{++_nextChildId}");
             Context.Watch(actor);
             _slots[key] = slot = new Slot(actor);
         }

@@ -69,6 +69,8 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<LinkTick>(_ =>
         {
+            // Only while some peer is not linked yet: an idle node's timers are most of the CPU it uses.
+            if (_peers.Values.All(p => p.Welcomed && p.HasSnapshot)) Timers.Cancel("link");
             if (_peers.Values.Any(p => !p.Welcomed)) Greet();
             foreach (var (address, peer) in _peers.Where(p => p.Value.Welcomed && !p.Value.HasSnapshot)) RequestSnapshot(address);
         });
@@ -112,7 +114,6 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         _topic.Tell(new Subscribe(ClusterTopic.Name, Self));
-        Timers.StartPeriodicTimer("link", LinkTick.Instance, LinkInterval);
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
@@ -130,6 +131,8 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         Forget(member.Address);
         _peers[member.Address] = new Peer(nodeId);
         Greet();
+        // Hellos and snapshot requests can be lost: repeat them until this peer is linked.
+        if (!Timers.IsTimerActive("link")) Timers.StartPeriodicTimer("link", LinkTick.Instance, LinkInterval);
     }
 
     private void OnRemoved(Member member)

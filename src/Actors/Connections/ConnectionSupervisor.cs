@@ -13,7 +13,7 @@ public sealed class ConnectionSupervisor : ReceiveActor
 
     public ConnectionSupervisor(IActorRef channels, ConnectionSettings settings)
     {
-        _wheel = new LivenessWheel(settings.Time);
+        _wheel = new LivenessWheel(settings.Time, new[] { settings.ActivityTimeout, settings.PongTimeout, settings.UserAuthenticationTimeout }.Min());
         Receive<OpenConnection>(open =>
         {
             var child = Context.ActorOf(ConnectionActor.Props(open.App, open.Socket, channels, settings, _wheel), open.Socket.SocketId);

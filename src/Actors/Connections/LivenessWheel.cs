@@ -4,13 +4,13 @@ namespace Broadcaster.Actors.Connections;
 
 /// <summary>
 /// One timer for every connection's deadlines (activity, pong, authorization) instead of a timer per connection: a
-/// hashed wheel of 100 ms slots. A connection schedules only its next deadline; when it fires, the connection looks at
-/// its clock and either acts or schedules the next one, so activity in between costs nothing here. Idle connections
-/// wake the node once per activity timeout each, and the wheel's own tick is cheap when nothing is due.
+/// hashed wheel of <see cref="Tick"/>-long slots. A connection schedules only its next deadline; when it fires, the
+/// connection looks at its clock and either acts or schedules the next one, so activity in between costs nothing
+/// here. The tick is as coarse as the deadlines allow (a quarter of the shortest, at most a second): every tick wakes
+/// a thread, and on an idle node those wake-ups are most of the CPU it uses.
 /// </summary>
 public sealed class LivenessWheel : IDisposable
 {
-    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private const int Slots = 4096;
 
     private readonly TimeProvider _time;
@@ -21,11 +21,16 @@ public sealed class LivenessWheel : IDisposable
     private long _done;
     private bool _disposed;
 
-    public LivenessWheel(TimeProvider time)
+    /// <param name="shortestDeadline">The shortest delay connections schedule; deadlines fire up to a quarter of it late.</param>
+    public LivenessWheel(TimeProvider time, TimeSpan shortestDeadline)
     {
         _time = time;
         _origin = time.GetTimestamp();
+        Tick = TimeSpan.FromTicks(Math.Clamp(shortestDeadline.Ticks / 4, TimeSpan.TicksPerMillisecond * 50, TimeSpan.TicksPerSecond));
     }
+
+    /// <summary>The wheel's resolution.</summary>
+    public TimeSpan Tick { get; }
 
     /// <summary>Tells <paramref name="target"/> <paramref name="message"/> once <paramref name="delay"/> has passed (rounded up to a tick).</summary>
     public void Schedule(IActorRef target, object message, TimeSpan delay)
@@ -73,6 +78,6 @@ public sealed class LivenessWheel : IDisposable
         foreach (var (target, message) in due) target.Tell(message, ActorRefs.NoSender);
     }
 
-    private static long TickOf(TimeSpan elapsed, bool up) =>
+    private long TickOf(TimeSpan elapsed, bool up) =>
         up ? (elapsed.Ticks + Tick.Ticks - 1) / Tick.Ticks : elapsed.Ticks / Tick.Ticks;
 }

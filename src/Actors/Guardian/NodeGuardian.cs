@@ -29,13 +29,14 @@ public sealed class NodeGuardian : ReceiveActor
         var topic = DistributedPubSub.Get(Context.System).Mediator;
         var self = NodeIds.Of(Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress);
         var presence = Start(PresenceActor.Props(self, topic), "presence");
-        var channels = Start(ChannelDirectory.Props(settings.Limits, presence, topic), "channels");
+        var events = new EventPublisher(topic);
+        var channels = Start(ChannelDirectory.Props(settings.Limits, presence, events), "channels");
         var connections = Start(ConnectionSupervisor.Props(channels, settings.Connections), "connections");
         var counts = Start(ConnectionCountGossip.Props(settings.ConnectionCounter, topic), "connection-counts");
         var bus = Start(NodeBus.Props(topic, channels, presence, counts, settings.Connections.Counters), "bus");
         var status = Start(NodeStatusActor.Props(bus, channels, presence, settings.ConnectionCounter, settings.QueryTimeout), "status");
         var restarts = Start(RestartScheduler.Props(settings.Restart, settings.Time), "restarts");
-        var refs = new NodeRefs(connections, channels, presence, bus, status, restarts, topic);
+        var refs = new NodeRefs(connections, channels, presence, bus, status, restarts, events);
 
         Receive<Terminated>(t =>
         {

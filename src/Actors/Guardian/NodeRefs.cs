@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Wire;
 
 namespace Broadcaster.Actors.Guardian;
@@ -13,9 +14,9 @@ namespace Broadcaster.Actors.Guardian;
 /// <param name="Bus">The <see cref="Cluster.NodeBus"/>: the cluster topic subscription and readiness.</param>
 /// <param name="Status">The <see cref="Cluster.NodeStatusActor"/>.</param>
 /// <param name="Restarts">The <see cref="Cluster.RestartScheduler"/>.</param>
-/// <param name="Topic">The DistributedPubSub mediator events are published through.</param>
+/// <param name="Events">Delivers accepted events here and publishes them for the other nodes, in one order.</param>
 public sealed record NodeRefs(
-    IActorRef Connections, IActorRef Channels, IActorRef Presence, IActorRef Bus, IActorRef Status, IActorRef Restarts, IActorRef Topic)
+    IActorRef Connections, IActorRef Channels, IActorRef Presence, IActorRef Bus, IActorRef Status, IActorRef Restarts, EventPublisher Events)
 {
     public const string GuardianName = "node";
 
@@ -31,9 +32,8 @@ public sealed record NodeRefs(
     /// An event accepted by this node's HTTP API: handed to this node's channel directory directly, and published on
     /// the cluster topic for the other nodes (the bus drops the copy the topic hands back to this node).
     /// </summary>
-    public void Publish(ChannelEvent channelEvent)
-    {
-        Channels.Tell(channelEvent, Bus);
-        ClusterTopic.Publish(Topic, channelEvent, Bus);
-    }
+    public void Publish(ChannelEvent channelEvent) => Events.Publish(Channels, channelEvent, Bus);
+
+    /// <summary>The DistributedPubSub mediator.</summary>
+    public IActorRef Topic => Events.Topic;
 }

@@ -54,7 +54,11 @@ public sealed class BroadcasterServer : IAsyncDisposable
     public static async Task<BroadcasterServer> StartAsync(BroadcasterOptions options, Action<ILoggingBuilder>? logging = null,
         TimeProvider? time = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The node is configured from HOCON only. ASP.NET's default sources (appsettings*.json, ASPNETCORE_* and
+        // DOTNET_* variables) are dropped, and with them the watch on the working directory that reloading the JSON
+        // files needs: in a directory whose files change (logs), that watch alone cost a few percent of a core.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         if (logging is null)
         {

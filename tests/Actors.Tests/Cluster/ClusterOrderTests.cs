@@ -56,4 +56,29 @@ public sealed class ClusterOrderTests : ClusterTestBase
             Assert.Equal(published, received);
         }
     }
+
+    [Fact]
+    public void Events_accepted_at_once_on_several_threads_reach_every_node_in_one_order()
+    {
+        var nodes = StartCluster(2);
+        var (ingress, other) = (nodes[0], nodes[1]);
+        var clients = new[] { Connect(ingress), Connect(other) };
+        foreach (var client in clients) SubscribeOk(client, "racing");
+
+        // Four HTTP requests at once, as four threads: which wins is free, but every connection must see one order.
+        const int threads = 4, perThread = 150;
+        using var start = new Barrier(threads);
+        var publishers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < perThread; i++) Publish(ingress, "racing", EventBytes("raced", "racing", $"{t}:{i}"));
+        })).ToArray();
+        foreach (var thread in publishers) thread.Start();
+        foreach (var thread in publishers) Assert.True(thread.Join(ClusterTimeout));
+
+        var orders = clients.Select(client => Enumerable.Range(0, threads * perThread)
+            .Select(_ => client.Probe.ExpectSent(ClusterTimeout).Parse().Data!.Value.GetString()!).ToList()).ToList();
+        Assert.Equal(threads * perThread, orders[0].Distinct().Count());
+        Assert.Equal(orders[0], orders[1]);
+    }
 }

@@ -13,13 +13,13 @@ public sealed class LivenessWheelTests : ActorTestBase
     [Fact]
     public void A_message_arrives_once_its_delay_has_passed_and_not_before()
     {
-        using var wheel = new LivenessWheel(_time);
+        using var wheel = new LivenessWheel(_time, TimeSpan.FromMilliseconds(400));
         var probe = CreateTestProbe();
 
         wheel.Schedule(probe.Ref, "due", TimeSpan.FromSeconds(2));
         _time.Advance(TimeSpan.FromSeconds(1.9));
         wheel.Schedule(probe.Ref, "marker", TimeSpan.Zero);
-        _time.Advance(LivenessWheel.Tick);
+        _time.Advance(wheel.Tick);
         probe.ExpectMsg("marker");
 
         _time.Advance(TimeSpan.FromSeconds(0.1));
@@ -29,14 +29,14 @@ public sealed class LivenessWheelTests : ActorTestBase
     [Fact]
     public void Delays_longer_than_a_turn_of_the_wheel_wait_for_their_turn()
     {
-        using var wheel = new LivenessWheel(_time);
+        using var wheel = new LivenessWheel(_time, TimeSpan.FromMilliseconds(400));
         var probe = CreateTestProbe();
-        var turn = LivenessWheel.Tick * 4096;
+        var turn = wheel.Tick * 4096;
 
         wheel.Schedule(probe.Ref, "late", turn + TimeSpan.FromSeconds(1));
         _time.Advance(turn);
         wheel.Schedule(probe.Ref, "marker", TimeSpan.Zero);
-        _time.Advance(LivenessWheel.Tick);
+        _time.Advance(wheel.Tick);
         probe.ExpectMsg("marker");
 
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -46,7 +46,7 @@ public sealed class LivenessWheelTests : ActorTestBase
     [Fact]
     public void Many_connections_due_at_once_all_get_their_message_after_a_long_pause()
     {
-        using var wheel = new LivenessWheel(_time);
+        using var wheel = new LivenessWheel(_time, TimeSpan.FromMilliseconds(400));
         var probes = Enumerable.Range(0, 50).Select(_ => CreateTestProbe()).ToList();
         foreach (var (probe, i) in probes.Select((p, i) => (p, i))) wheel.Schedule(probe.Ref, i, TimeSpan.FromMilliseconds(100 * i));
 
@@ -59,7 +59,7 @@ public sealed class LivenessWheelTests : ActorTestBase
     [Fact]
     public void A_disposed_wheel_fires_nothing()
     {
-        var wheel = new LivenessWheel(_time);
+        var wheel = new LivenessWheel(_time, TimeSpan.FromMilliseconds(400));
         var probe = CreateTestProbe();
         wheel.Schedule(probe.Ref, "never", TimeSpan.FromSeconds(1));
 

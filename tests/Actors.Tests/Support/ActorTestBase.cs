@@ -53,7 +53,7 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
     {
         var topic = Sys.ActorOf(RecordingTopic.Props(published));
         var presence = Sys.ActorOf(PresenceActor.Props(nodeId, topic));
-        var directory = Sys.ActorOf(ChannelDirectory.Props(limits ?? ProtocolLimits.Default, presence, topic));
+        var directory = Sys.ActorOf(ChannelDirectory.Props(limits ?? ProtocolLimits.Default, presence, new EventPublisher(topic)));
         return new LocalChannels(directory, presence, topic);
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -20,14 +19,15 @@ public sealed class RawWebSocket : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    private const int MaxHeadBytes = 64 * 1024;
 
     private readonly Socket _socket;
-    private byte[] _buffer = new byte[16 * 1024];
-    private int _start;
-    private int _end;
+    private readonly RawSocketReader _reader;
 
-    private RawWebSocket(Socket socket) => _socket = socket;
+    private RawWebSocket(Socket socket)
+    {
+        _socket = socket;
+        _reader = new RawSocketReader(socket);
+    }
 
     /// <summary>The socket_id from <c>pusher:connection_established</c>, once <see cref="ConnectPusherAsync"/> read it.</summary>
     public string SocketId { get; private set; } = "";
@@ -152,31 +152,10 @@ public sealed class RawWebSocket : IAsyncDisposable
     public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 
     /// <summary>Reads a response head and, for anything but 101, its body (by Content-Length or chunked).</summary>
-    public Task<RawHttpResponse> ReadResponseAsync(TimeSpan? timeout = null) => Bounded(async ct =>
-    {
-        int end;
-        while ((end = Buffered.IndexOf("\r\n\r\n"u8)) < 0)
-        {
-            Assert.True(_end - _start < MaxHeadBytes, "Response head over 64 KiB");
-            if (!await FillAsync(ct)) throw new EndOfStreamException($"The server closed the connection inside the response head: {Encoding.ASCII.GetString(Buffered)}");
-        }
-        var response = RawHttpResponse.ParseHead(Encoding.ASCII.GetString(_buffer, _start, end));
-        _start += end + 4;
-        if (response.Status == 101) return response;
-        if (response.Header("Content-Length") is { } length) return response with { Body = Encoding.UTF8.GetString(await ReadExactAsync(int.Parse(length), ct)) };
-        if (!response.HeaderHasToken("Transfer-Encoding", "chunked")) return response;
-        var body = new MemoryStream();
-        while (Convert.ToInt32((await ReadLineAsync(ct)).Split(';')[0], 16) is var size and > 0)
-        {
-            body.Write(await ReadExactAsync(size, ct));
-            Assert.Equal("", await ReadLineAsync(ct));
-        }
-        Assert.Equal("", await ReadLineAsync(ct));
-        return response with { Body = Encoding.UTF8.GetString(body.ToArray()) };
-    }, timeout, "an HTTP response");
+    public Task<RawHttpResponse> ReadResponseAsync(TimeSpan? timeout = null) => Bounded(_reader.ReadResponseAsync, timeout, "an HTTP response");
 
     /// <summary>The next frame exactly as the server sent it: control frames are neither answered nor skipped.</summary>
-    public Task<RawFrame> ReadFrameAsync(TimeSpan? timeout = null) => Bounded(ReadFrameAsync, timeout, "a frame");
+    public Task<RawFrame> ReadFrameAsync(TimeSpan? timeout = null) => Bounded(_reader.ReadFrameAsync, timeout, "a frame");
 
     /// <summary>The next Pusher message (a text message, reassembled if fragmented); pings are answered, pongs skipped.</summary>
     public Task<Frame> ReadPusherAsync(TimeSpan? timeout = null) => Bounded(async ct =>
@@ -244,7 +223,7 @@ public sealed class RawWebSocket : IAsyncDisposable
         var frames = new List<RawFrame>();
         try
         {
-            while (true) frames.Add(await ReadFrameAsync(ct));
+            while (true) frames.Add(await _reader.ReadFrameAsync(ct));
         }
         catch (Exception e) when (e is EndOfStreamException or SocketException)
         {
@@ -263,7 +242,7 @@ public sealed class RawWebSocket : IAsyncDisposable
         var payload = new MemoryStream();
         while (true)
         {
-            var frame = await ReadFrameAsync(ct);
+            var frame = await _reader.ReadFrameAsync(ct);
             Assert.False(frame.Masked, $"The server masked a frame (RFC 6455 5.1 forbids it): {frame}");
             Assert.True(frame.Rsv == 0, $"The server set reserved bits without an extension: {frame}");
             if (frame.Opcode == RawFrame.Ping)
@@ -278,65 +257,6 @@ public sealed class RawWebSocket : IAsyncDisposable
             payload.Write(frame.Payload);
             if (frame.Fin) return first with { Fin = true, Payload = payload.ToArray() };
         }
-    }
-
-    private async Task<RawFrame> ReadFrameAsync(CancellationToken ct)
-    {
-        var head = await ReadExactAsync(2, ct);
-        long length = head[1] & 0x7F;
-        if (length == 126) length = BinaryPrimitives.ReadUInt16BigEndian(await ReadExactAsync(2, ct));
-        else if (length == 127) length = (long)BinaryPrimitives.ReadUInt64BigEndian(await ReadExactAsync(8, ct));
-        Assert.True(length <= 16 * 1024 * 1024, $"The server announced a frame of {length} bytes");
-        var masked = (head[1] & 0x80) != 0;
-        var key = masked ? await ReadExactAsync(4, ct) : null;
-        var payload = await ReadExactAsync((int)length, ct);
-        if (key is not null) RawFrame.ApplyMask(payload, key);
-        return new RawFrame((head[0] & 0x80) != 0, (head[0] >> 4) & 0x7, head[0] & 0xF, masked, payload);
-    }
-
-    private ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _end - _start);
-
-    /// <summary>Reads more bytes from the socket into the buffer; false when the server has closed its side.</summary>
-    private async Task<bool> FillAsync(CancellationToken ct)
-    {
-        if (_start == _end) _start = _end = 0;
-        if (_end == _buffer.Length)
-        {
-            var bigger = new byte[Math.Max(_buffer.Length, 2 * (_end - _start))];
-            Buffered.CopyTo(bigger);
-            _end -= _start;
-            _start = 0;
-            _buffer = bigger;
-        }
-        var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
-        _end += read;
-        return read > 0;
-    }
-
-    private async Task<byte[]> ReadExactAsync(int count, CancellationToken ct)
-    {
-        var result = new byte[count];
-        var got = 0;
-        while (got < count)
-        {
-            if (_start == _end && !await FillAsync(ct))
-                throw new EndOfStreamException($"The server closed the connection after {got} of {count} bytes");
-            var n = Math.Min(count - got, _end - _start);
-            _buffer.AsSpan(_start, n).CopyTo(result.AsSpan(got));
-            _start += n;
-            got += n;
-        }
-        return result;
-    }
-
-    private async Task<string> ReadLineAsync(CancellationToken ct)
-    {
-        int end;
-        while ((end = Buffered.IndexOf("\r\n"u8)) < 0)
-            if (!await FillAsync(ct)) throw new EndOfStreamException("The server closed the connection inside a line");
-        var line = Encoding.ASCII.GetString(_buffer, _start, end);
-        _start += end + 2;
-        return line;
     }
 
     private static async Task<T> Bounded<T>(Func<CancellationToken, Task<T>> read, TimeSpan? timeout, string what)

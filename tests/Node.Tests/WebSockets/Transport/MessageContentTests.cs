@@ -33,7 +33,7 @@ public class MessageContentTests(TransportFixture fixture) : IClassFixture<Trans
         }
     }
 
-    [Theory]
+    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
     [InlineData("FF")]
     [InlineData("80")]
     [InlineData("C0AF")]
@@ -50,7 +50,7 @@ public class MessageContentTests(TransportFixture fixture) : IClassFixture<Trans
         await socket.ExpectFailedWithAsync(1007);
     }
 
-    [Fact]
+    [Fact(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
     public async Task Invalid_utf8_split_across_fragments_fails_with_1007()
     {
         // E2 82 is a valid start of a three-byte character; the next fragment's '(' breaks it.

@@ -22,7 +22,7 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await next.PingPongAsync();
     }
 
-    [Theory]
+    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
     [InlineData(RawFrame.Text)]
     [InlineData(RawFrame.Ping)]
     public async Task Unmasked_client_frame_fails_with_1002(int opcode)
@@ -31,7 +31,17 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await AssertFailsAsync(RawFrame.Encode(opcode, payload, mask: false));
     }
 
-    [Theory]
+    [Theory(Skip = CurrentTransport.WaitsForMaskOfShortUnmaskedFrame)]
+    [InlineData("")]
+    [InlineData("{}")]
+    [InlineData("abc")]
+    public async Task Unmasked_frame_shorter_than_a_mask_fails_with_1002(string payload)
+    {
+        // The mask bit is in the second byte: nothing after it is needed to know the frame is bad.
+        await AssertFailsAsync(RawFrame.Encode(RawFrame.Text, payload, mask: false));
+    }
+
+    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
     [InlineData(4)]
     [InlineData(2)]
     [InlineData(1)]
@@ -42,7 +52,7 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await AssertFailsAsync(RawFrame.Encode(RawFrame.Text, Encoding.UTF8.GetBytes(PusherMessages.Ping), rsv: rsv));
     }
 
-    [Theory]
+    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
     [InlineData(0x3)]
     [InlineData(0x7)]
     [InlineData(0xB)]
@@ -52,13 +62,13 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await AssertFailsAsync(RawFrame.Encode(opcode, "{}"));
     }
 
-    [Fact]
+    [Fact(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
     public async Task Continuation_without_a_started_message_fails_with_1002()
     {
         await AssertFailsAsync(RawFrame.Encode(RawFrame.Continuation, PusherMessages.Ping));
     }
 
-    [Theory]
+    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
     [InlineData(RawFrame.Text)]
     [InlineData(RawFrame.Binary)]
     public async Task New_message_while_a_fragmented_one_is_open_fails_with_1002(int opcode)
@@ -68,7 +78,7 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
             RawFrame.Encode(opcode, PusherMessages.Ping));
     }
 
-    [Theory]
+    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
     [InlineData(RawFrame.Ping)]
     [InlineData(RawFrame.Pong)]
     [InlineData(RawFrame.Close)]
@@ -79,7 +89,7 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await AssertFailsAsync(RawFrame.Encode(opcode, payload));
     }
 
-    [Theory]
+    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
     [InlineData(RawFrame.Ping)]
     [InlineData(RawFrame.Pong)]
     [InlineData(RawFrame.Close)]

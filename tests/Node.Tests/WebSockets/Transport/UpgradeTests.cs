@@ -104,7 +104,7 @@ public class UpgradeTests(TransportFixture fixture) : IClassFixture<TransportFix
         AssertRefused(response, 400);
     }
 
-    [Theory(Skip = "current transport: answers 400 (JSON) without Sec-WebSocket-Version instead of 426 naming version 13")]
+    [Theory(Skip = CurrentTransport.Answers400ForOtherVersions)]
     [InlineData("8")]
     [InlineData("12")]
     [InlineData("14")]

@@ -53,6 +53,9 @@ public sealed class ConnectionActor : UntypedActor
             case ClientFrameReceived received:
                 OnFrame(received);
                 break;
+            case ClientAlive:
+                OnActivity();
+                break;
             case SubscriptionRefused refused:
                 _subscriptions.Remove(refused.Channel);
                 _authorized = _user is not null || _subscriptions.Values.Any(s => s.Type != ChannelType.Public);
@@ -94,10 +97,15 @@ public sealed class ConnectionActor : UntypedActor
         Debug("disconnected");
     }
 
-    private void OnFrame(ClientFrameReceived received)
+    private void OnActivity()
     {
         _lastActivity = _settings.Time.GetTimestamp();
         _pingSentAt = null;
+    }
+
+    private void OnFrame(ClientFrameReceived received)
+    {
+        OnActivity();
         if (received.Frame is not { } frame)
         {
             _socket.TrySend(ServerFrames.Error(null, received.ParseError ?? "Invalid message format"));

@@ -11,6 +11,15 @@ public sealed record ClientFrameReceived(ClientFrame? Frame, string? ParseError)
     public static ClientFrameReceived Invalid(string error) => new(null, error);
 }
 
+/// <summary>
+/// The client sent a WebSocket ping or pong: no Pusher message, but proof that it is alive (PROTOCOL.md 1.4), so it
+/// counts as activity like any frame.
+/// </summary>
+public sealed record ClientAlive
+{
+    public static ClientAlive Instance { get; } = new();
+}
+
 /// <summary>The socket is gone: leave every channel and stop.</summary>
 public sealed record SocketClosed
 {

@@ -8,7 +8,7 @@ namespace Broadcaster.Node.WebSockets;
 
 /// <summary>
 /// Reads one connection's frames until it closes: text messages are parsed and told to the connection's actor, pings
-/// answered, the close handshake completed, and a protocol error closed with its code. An idle connection waits in
+/// answered (pings and pongs count as the client's activity), the close handshake completed, and a protocol error closed with its code. An idle connection waits in
 /// a read that holds no buffer (Kestrel's socket transport waits for data before it allocates one).
 /// </summary>
 public static class ReadLoop
@@ -41,6 +41,10 @@ public static class ReadLoop
                             break;
                         case FrameKind.Ping:
                             connection.SendPong(frame.Payload);
+                            actor?.Tell(ClientAlive.Instance);
+                            break;
+                        case FrameKind.Pong:
+                            actor?.Tell(ClientAlive.Instance);
                             break;
                         case FrameKind.Close:
                             // Echo the code (RFC 6455 5.5.1); when ours went first, this is the answer and we are done.

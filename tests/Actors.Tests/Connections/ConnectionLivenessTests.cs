@@ -95,6 +95,21 @@ public sealed class ConnectionLivenessTests : ActorTestBase
     }
 
     [Fact]
+    public void A_websocket_control_frame_after_the_ping_counts_as_the_answer()
+    {
+        var client = ConnectOnFakeTime(settings: Settings());
+        Advance(Activity + TimeSpan.FromSeconds(15));
+        client.Probe.ExpectFrame("pusher:ping");
+
+        // The client answers at the WebSocket level only (a pong or a ping frame): the transport says it is alive.
+        client.Actor.Tell(ClientAlive.Instance);
+        Advance(Pong + TimeSpan.FromSeconds(15));
+        Handled(client);
+        Assert.Empty(client.Socket.Closes);
+        Assert.Single(client.Socket.Frames, f => Frame.Parse(f).Event == "pusher:ping");
+    }
+
+    [Fact]
     public void Client_activity_before_the_activity_timeout_delays_the_ping()
     {
         var client = ConnectOnFakeTime(settings: Settings());

@@ -23,7 +23,7 @@ public class KeepAliveTests(FastLivenessFixture fixture) : IClassFixture<FastLiv
         await socket.PingPongAsync();
     }
 
-    [Fact(Skip = CurrentTransport.ControlFramesAreNoActivity)]
+    [Fact]
     public async Task Client_that_answers_with_control_frames_only_stays_open()
     {
         await using var socket = await RawWebSocket.ConnectPusherAsync(fixture.Server.Port);
@@ -31,6 +31,8 @@ public class KeepAliveTests(FastLivenessFixture fixture) : IClassFixture<FastLiv
         for (var round = 0; round < 3; round++)
         {
             var frame = await socket.ReadFrameAsync(Bound);
+            // The proxy keep-alive (an unsolicited pong, ProxyKeepAliveTests) may come at any point: not a question.
+            while (frame.Opcode == RawFrame.Pong) frame = await socket.ReadFrameAsync(Bound);
             if (frame.Opcode == RawFrame.Ping)
             {
                 await socket.WriteAsync(RawFrame.Encode(RawFrame.Pong, frame.Payload));

@@ -33,7 +33,7 @@ public class MessageContentTests(TransportFixture fixture) : IClassFixture<Trans
         }
     }
 
-    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
+    [Theory]
     [InlineData("FF")]
     [InlineData("80")]
     [InlineData("C0AF")]
@@ -50,7 +50,7 @@ public class MessageContentTests(TransportFixture fixture) : IClassFixture<Trans
         await socket.ExpectFailedWithAsync(1007);
     }
 
-    [Fact(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
+    [Fact]
     public async Task Invalid_utf8_split_across_fragments_fails_with_1007()
     {
         // E2 82 is a valid start of a three-byte character; the next fragment's '(' breaks it.

@@ -22,7 +22,7 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await next.PingPongAsync();
     }
 
-    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
+    [Theory]
     [InlineData(RawFrame.Text)]
     [InlineData(RawFrame.Ping)]
     public async Task Unmasked_client_frame_fails_with_1002(int opcode)
@@ -31,7 +31,7 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await AssertFailsAsync(RawFrame.Encode(opcode, payload, mask: false));
     }
 
-    [Theory(Skip = CurrentTransport.WaitsForMaskOfShortUnmaskedFrame)]
+    [Theory]
     [InlineData("")]
     [InlineData("{}")]
     [InlineData("abc")]
@@ -41,7 +41,7 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await AssertFailsAsync(RawFrame.Encode(RawFrame.Text, payload, mask: false));
     }
 
-    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
+    [Theory]
     [InlineData(4)]
     [InlineData(2)]
     [InlineData(1)]
@@ -52,7 +52,7 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await AssertFailsAsync(RawFrame.Encode(RawFrame.Text, Encoding.UTF8.GetBytes(PusherMessages.Ping), rsv: rsv));
     }
 
-    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
+    [Theory]
     [InlineData(0x3)]
     [InlineData(0x7)]
     [InlineData(0xB)]
@@ -62,13 +62,13 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await AssertFailsAsync(RawFrame.Encode(opcode, "{}"));
     }
 
-    [Fact(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
+    [Fact]
     public async Task Continuation_without_a_started_message_fails_with_1002()
     {
         await AssertFailsAsync(RawFrame.Encode(RawFrame.Continuation, PusherMessages.Ping));
     }
 
-    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
+    [Theory]
     [InlineData(RawFrame.Text)]
     [InlineData(RawFrame.Binary)]
     public async Task New_message_while_a_fragmented_one_is_open_fails_with_1002(int opcode)
@@ -78,7 +78,7 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
             RawFrame.Encode(opcode, PusherMessages.Ping));
     }
 
-    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
+    [Theory]
     [InlineData(RawFrame.Ping)]
     [InlineData(RawFrame.Pong)]
     [InlineData(RawFrame.Close)]
@@ -89,7 +89,7 @@ public class ProtocolErrorTests(TransportFixture fixture) : IClassFixture<Transp
         await AssertFailsAsync(RawFrame.Encode(opcode, payload));
     }
 
-    [Theory(Skip = CurrentTransport.ResetOvertakesCloseFrame)]
+    [Theory]
     [InlineData(RawFrame.Ping)]
     [InlineData(RawFrame.Pong)]
     [InlineData(RawFrame.Close)]

@@ -104,7 +104,7 @@ public class UpgradeTests(TransportFixture fixture) : IClassFixture<TransportFix
         AssertRefused(response, 400);
     }
 
-    [Theory(Skip = CurrentTransport.Answers400ForOtherVersions)]
+    [Theory]
     [InlineData("8")]
     [InlineData("12")]
     [InlineData("14")]

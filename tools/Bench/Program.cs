@@ -98,6 +98,11 @@ public static class Program
             {
                 "fanout" => FanoutScenario.Fanout(sizes),
                 "channels" => FanoutScenario.Channels(sizes),
+                "idle" => new IdleScenario(),
+                "connect" => new ConnectScenario(),
+                "presence" => new PresenceScenario(),
+                "slow" => new SlowScenario(),
+                "cluster" => new ClusterScenario(),
                 _ => throw new InvalidOperationException($"scenario {name} is not implemented"),
             };
         }

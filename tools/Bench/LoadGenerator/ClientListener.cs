@@ -16,7 +16,8 @@ public abstract class ClientListener
     {
     }
 
-    public virtual void OnMember(ClientSocket client, bool added)
+    /// <summary><c>pusher_internal:member_added</c> or <c>member_removed</c>; <paramref name="json"/> is the whole message.</summary>
+    public virtual void OnMember(ClientSocket client, bool added, ReadOnlySpan<byte> json)
     {
     }
 

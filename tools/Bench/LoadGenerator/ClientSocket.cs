@@ -91,11 +91,15 @@ public sealed class ClientSocket
     }
 
     /// <summary>Subscribes to a public channel and waits for <c>pusher_internal:subscription_succeeded</c>.</summary>
-    public Task SubscribeAsync(string channel, TimeSpan timeout)
+    public Task SubscribeAsync(string channel, TimeSpan timeout) =>
+        SubscribeAsync(Encoding.UTF8.GetBytes($$$"""{"event":"pusher:subscribe","data":{"channel":"{{{channel}}}","auth":""}}"""), timeout);
+
+    /// <summary>Sends a whole <c>pusher:subscribe</c> message (with its auth) and waits for the reply.</summary>
+    public Task SubscribeAsync(byte[] subscribe, TimeSpan timeout)
     {
         var succeeded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _subscribed, succeeded);
-        SendText(Encoding.UTF8.GetBytes($$$"""{"event":"pusher:subscribe","data":{"channel":"{{{channel}}}","auth":""}}"""));
+        SendText(subscribe);
         return succeeded.Task.WaitAsync(timeout);
     }
 
@@ -238,10 +242,10 @@ public sealed class ClientSocket
                 Interlocked.Exchange(ref _subscribed, null)?.TrySetResult();
                 break;
             case PusherMessageKind.MemberAdded:
-                _listener.OnMember(this, added: true);
+                _listener.OnMember(this, added: true, json);
                 break;
             case PusherMessageKind.MemberRemoved:
-                _listener.OnMember(this, added: false);
+                _listener.OnMember(this, added: false, json);
                 break;
             case PusherMessageKind.Ping:
                 SendText(PusherPong);

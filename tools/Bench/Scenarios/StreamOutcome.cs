@@ -34,7 +34,7 @@ public sealed record StreamOutcome(
         yield return new(server, @case, "duplicated", "deliveries", Tally.Duplicates);
         yield return new(server, @case, "closed by the server", "connections", Tally.ClosedClients);
         yield return new(server, @case, "failed triggers", "requests", FailedTriggers);
-        yield return new(server, @case, "gen0 GCs", "count", ServerGc.Sum(g => g.Gen0));
+        yield return new(server, @case, "GCs (all generations)", "count", ServerGc.Sum(g => g.Gen0));
         yield return new(server, @case, "gen2 GCs", "count", ServerGc.Sum(g => g.Gen2));
         yield return new(server, @case, "load generator CPU", "% of a core", LoadGeneratorCores * 100);
         yield return new(server, @case, "machine CPU busy", "%", MachineBusyPercent);

@@ -4,7 +4,8 @@ namespace Broadcaster.Bench.Servers;
 
 /// <summary>
 /// The few figures read from a server's <c>GET /metrics</c> (Prometheus text): garbage collections per generation
-/// (<c>dotnet_collection_count_total</c>) and open connections. The baseline serves the same GC metric.
+/// (<c>dotnet_collection_count_total</c>, which is <see cref="GC.CollectionCount"/>: the generation 0 count counts
+/// every collection) and open connections. The baseline serves the same GC metric.
 /// </summary>
 public sealed record ServerMetrics(long Gen0, long Gen1, long Gen2, long Connected)
 {

@@ -11,7 +11,7 @@ public sealed record BenchSizes
         IdleWindowSeconds = 10,
         ConnectCount = 2_000,
         PresenceSeconds = 5,
-        SlowLimitSeconds = 30,
+        SlowLimitSeconds = 45,
         ClusterSeconds = 5,
     };
 
@@ -61,7 +61,7 @@ public sealed record BenchSizes
     public int SlowClients { get; init; } = 1_000;
     public int SlowEventsPerSecond { get; init; } = 100;
     public int SlowPayloadBytes { get; init; } = 1_024;
-    public int SlowLimitSeconds { get; init; } = 60;
+    public int SlowLimitSeconds { get; init; } = 90;
 
     public int ClusterSubscribersPerNode { get; init; } = 600;
     public int ClusterEventsPerSecond { get; init; } = 20;

@@ -12,21 +12,20 @@ namespace Broadcaster.Bench.LoadGenerator;
 /// <c>pusher:ping</c> answered, close), receiving with one reused <see cref="SocketAsyncEventArgs"/> into one buffer
 /// it owns. Frames are parsed in that buffer; a received message allocates nothing.
 /// </summary>
-public sealed class ClientSocket
+public sealed class ClientSocket : IFrameHandler
 {
     private static readonly byte[] PusherPong = "{\"event\":\"pusher:pong\",\"data\":{}}"u8.ToArray();
 
     private readonly Socket _socket;
     private readonly SocketAsyncEventArgs _receive = new();
-    private readonly byte[] _buffer;
+    private readonly FrameAssembler _frames;
     private readonly ClientListener _listener;
     private readonly string _accept;
     private readonly object _sendLock = new();
     private readonly TaskCompletionSource _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _subscribed;
-    private int _filled;
-    private long _skip;
     private bool _open;
+    private long _receivedAt;
     private int _closed;
     private volatile bool _paused;
     private int _parked;
@@ -38,7 +37,7 @@ public sealed class ClientSocket
         _listener = listener;
         Index = index;
         Group = group;
-        _buffer = new byte[settings.ReceiveBufferBytes];
+        _frames = new FrameAssembler(settings.ReceiveBufferBytes);
         _mask = (uint)Random.Shared.Next() | 1;
         _receive.Completed += (_, e) =>
         {
@@ -135,7 +134,7 @@ public sealed class ClientSocket
                     // Resume may have run between the check and the write: whoever takes the flag back reads on.
                     if (_paused || Interlocked.Exchange(ref _parked, 0) == 0) return;
                 }
-                _receive.SetBuffer(_buffer, _filled, _buffer.Length - _filled);
+                _receive.SetBuffer(_frames.Buffer, _frames.Filled, _frames.Free);
                 if (_socket.ReceiveAsync(_receive)) return;
                 if (!Process(_receive)) return;
             }
@@ -154,7 +153,7 @@ public sealed class ClientSocket
             Closed(1006);
             return false;
         }
-        _filled += e.BytesTransferred;
+        _frames.Received(e.BytesTransferred);
         try
         {
             Consume(Stopwatch.GetTimestamp());
@@ -169,51 +168,27 @@ public sealed class ClientSocket
 
     private void Consume(long receivedAt)
     {
-        var at = 0;
         if (!_open)
         {
-            at = WebSocketHandshake.ReadResponse(_buffer.AsSpan(0, _filled), _accept);
-            if (at == 0)
+            var length = WebSocketHandshake.ReadResponse(_frames.Pending, _accept);
+            if (length == 0)
             {
-                if (_filled == _buffer.Length) throw new InvalidDataException("handshake response larger than the receive buffer");
+                if (_frames.Free == 0) throw new InvalidDataException("handshake response larger than the receive buffer");
                 return;
             }
+            _frames.Discard(length);
             _open = true;
         }
-        while (at < _filled && !IsClosed)
-        {
-            if (_skip > 0)
-            {
-                var skipped = (int)Math.Min(_skip, _filled - at);
-                at += skipped;
-                _skip -= skipped;
-                continue;
-            }
-            var rest = _buffer.AsSpan(at, _filled - at);
-            if (!FrameHeader.TryRead(rest, out var header)) break;
-            if (header.FrameLength > rest.Length)
-            {
-                if (header.FrameLength <= _buffer.Length) break;
-                // Larger than the buffer: the start holds all that is read from a message; the rest is skipped.
-                OnFrame(header, rest[header.HeaderLength..], receivedAt);
-                _skip = header.FrameLength - rest.Length;
-                at = _filled;
-                break;
-            }
-            OnFrame(header, rest.Slice(header.HeaderLength, (int)header.PayloadLength), receivedAt);
-            at += (int)header.FrameLength;
-        }
-        var left = _filled - at;
-        if (left > 0 && at > 0) _buffer.AsSpan(at, left).CopyTo(_buffer);
-        _filled = left;
+        _receivedAt = receivedAt;
+        _frames.Read(this);
     }
 
-    private void OnFrame(FrameHeader header, ReadOnlySpan<byte> payload, long receivedAt)
+    bool IFrameHandler.OnFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
     {
         switch (header.Opcode)
         {
             case FrameHeader.Text:
-                OnMessage(payload, receivedAt);
+                OnMessage(payload, _receivedAt);
                 break;
             case FrameHeader.Ping:
                 SendFrame(FrameHeader.Pong, payload);
@@ -224,6 +199,7 @@ public sealed class ClientSocket
                 Closed(code);
                 break;
         }
+        return !IsClosed;
     }
 
     private void OnMessage(ReadOnlySpan<byte> json, long receivedAt)

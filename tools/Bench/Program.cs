@@ -43,8 +43,10 @@ public static class Program
         };
         var log = Console.Error;
         using var context = new ScenarioContext(options.Sizes, launcher, log, cancel.Token);
+        var loadAtStart = LoadAverage();
         context.Log($"Broadcaster benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, node {launcher.NodeDll}, " +
-                    $"runs={options.Runs}, scenarios={string.Join(",", options.Scenarios)}{(options.Quick ? ", quick" : "")}{(options.Smoke ? ", smoke" : "")}");
+                    $"runs={options.Runs}, scenarios={string.Join(",", options.Scenarios)}{(options.Quick ? ", quick" : "")}" +
+                    $"{(options.Smoke ? ", smoke" : "")}, load average {loadAtStart}");
         var results = new ResultSet();
         var failures = new List<string>();
         var total = Stopwatch.StartNew();
@@ -75,7 +77,9 @@ public static class Program
             ResultWriter.WriteJsonLines(results, json);
         }
         output.WriteLine();
-        output.WriteLine($"Medians of {options.Runs} run(s), (min-max) beside them; ratios are medians over the reference server's; total {total.Elapsed.TotalMinutes:0.0} min.");
+        output.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm}, Broadcaster.Bench {string.Join(" ", args)}: medians of {options.Runs} run(s), " +
+                         $"(min-max) beside them; ratios are medians over the reference server's; {Environment.ProcessorCount} cores, " +
+                         $"load average (1, 5, 15 min) {loadAtStart} at the start and {LoadAverage()} at the end; {total.Elapsed.TotalMinutes:0} min.");
         ResultWriter.WriteTable(results, output);
         var problems = context.ServerProblems;
         if (problems.Count > 0)
@@ -88,6 +92,9 @@ public static class Program
         foreach (var failure in failures) Console.Error.WriteLine($"FAILED: {failure}");
         return failures.Count == 0 ? 0 : 1;
     }
+
+    /// <summary>The machine is shared: how busy it was says how far the figures can be trusted.</summary>
+    private static string LoadAverage() => string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static IEnumerable<IScenario> Create(BenchOptions options)
     {

@@ -49,7 +49,7 @@ public sealed class ClientSocket : IFrameHandler
         SendRaw(request);
     }
 
-    /// <summary>The client's number within its pool: scenarios index their per-client state by it.</summary>
+    /// <summary>The client's number, unique among the clients of one listener: scenarios index their per-client state by it.</summary>
     public int Index { get; }
 
     /// <summary>Which set of clients this one belongs to (in the cluster scenario: the node it is connected to).</summary>
@@ -57,7 +57,7 @@ public sealed class ClientSocket : IFrameHandler
 
     public string SocketId { get; private set; } = "";
 
-    /// <summary>0 while open; the server's close code, or 1006 when the connection dropped without one.</summary>
+    /// <summary>0 while open; the server's close code, 1006 when the connection dropped without one, -1 after <see cref="Abort"/>.</summary>
     public int CloseCode { get; private set; }
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;

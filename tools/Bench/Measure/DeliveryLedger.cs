@@ -122,7 +122,8 @@ public sealed class DeliveryLedger : ClientListener
     {
         var state = _phase ?? throw new InvalidOperationException("no phase begun");
         long received = 0, duplicates = 0, lost = 0, last = 0;
-        var closed = 0;
+        int closed = 0, lostClients = 0;
+        var lostEvents = state.Accepted.Select(bits => new ulong[bits.Length]).ToArray();
         foreach (var client in clients)
         {
             var i = client.Index;
@@ -136,12 +137,24 @@ public sealed class DeliveryLedger : ClientListener
             }
             var accepted = state.Accepted[_channelOf[i]];
             var seen = state.Seen[i];
-            for (var w = 0; w < accepted.Length; w++) lost += BitOperations.PopCount(accepted[w] & ~seen[w]);
+            var missing = 0;
+            for (var w = 0; w < accepted.Length; w++)
+            {
+                var bits = accepted[w] & ~seen[w];
+                missing += BitOperations.PopCount(bits);
+                lostEvents[_channelOf[i]][w] |= bits;
+            }
+            lost += missing;
+            if (missing > 0) lostClients++;
         }
         var latency = Enumerable.Range(0, _groups).Select(_ => new LatencyHistogram()).ToArray();
         foreach (var perThread in state.Latency.Values)
             for (var g = 0; g < _groups; g++) latency[g].Add(perThread[g]);
-        return new DeliveryTally(received, duplicates, lost, closed, last, latency);
+        return new DeliveryTally(received, duplicates, lost, closed, last, latency)
+        {
+            LostEvents = lostEvents.Sum(Count),
+            LostClients = lostClients,
+        };
     }
 
     private static long Count(ulong[] bits)

@@ -7,6 +7,12 @@ namespace Broadcaster.Bench.Measure;
 public sealed record DeliveryTally(long Received, long Duplicates, long Lost, int ClosedClients, long LastReceivedAt,
     IReadOnlyList<LatencyHistogram> LatencyByGroup)
 {
+    /// <summary>How many distinct events the <see cref="Lost"/> deliveries were of.</summary>
+    public long LostEvents { get; init; }
+
+    /// <summary>How many open clients missed at least one.</summary>
+    public int LostClients { get; init; }
+
     /// <summary>The latencies of the given groups together.</summary>
     public LatencyHistogram Latency(params int[] groups)
     {

@@ -11,7 +11,9 @@ namespace Broadcaster.Bench.Scenarios;
 /// </summary>
 public static class StreamPhase
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
+    // Long enough for the tail of a saturated machine (p99 latencies of seconds were seen): a delivery still under
+    // way when the wait ends would count as lost.
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(60);
 
     public static async Task<StreamOutcome> RunAsync(StreamPlan plan, DeliveryLedger ledger, IReadOnlyList<ClientSocket> clients,
@@ -55,7 +57,9 @@ public static class StreamPhase
     {
         var latency = o.Tally.Latency();
         return $"{o.DeliveredPerSecond:#,0} deliveries/s, {o.CpuMicrosPerDelivery:0.00} µs CPU each, p50 {latency.PercentileMs(50):0.00} ms, " +
-               $"p99 {latency.PercentileMs(99):0.00} ms, lost {o.Tally.Lost}, dup {o.Tally.Duplicates}, closed {o.Tally.ClosedClients}, " +
+               $"p99 {latency.PercentileMs(99):0.00} ms, lost {o.Tally.Lost}" +
+               (o.Tally.Lost > 0 ? $" ({o.Tally.LostEvents} events, {o.Tally.LostClients} clients)" : "") +
+               $", dup {o.Tally.Duplicates}, closed {o.Tally.ClosedClients}, " +
                $"load gen {o.LoadGeneratorCores * 100:0}% of a core, machine {o.MachineBusyPercent:0}% busy";
     }
 }

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Broadcaster.Bench.LoadGenerator;
+using Broadcaster.Bench.Measure;
+using Broadcaster.Bench.Servers;
+
+namespace Broadcaster.Bench.Scenarios;
+
+/// <summary>
+/// <c>fanout</c> (one channel of 2,000 subscribers) and <c>channels</c> (20 channels of 100): each offered load in
+/// deliveries per second for a fixed time, on one fresh server of each kind per run. Clients the server closed are
+/// reconnected before the next load, so every load starts with every subscriber.
+/// </summary>
+public sealed class FanoutScenario(string name, int channels, int subscribersPerChannel) : IScenario
+{
+    public string Name { get; } = name;
+    public IReadOnlyList<string> Servers { get; } = [ScenarioContext.Broadcaster, ScenarioContext.Baseline];
+    public string Reference => ScenarioContext.Baseline;
+
+    public static FanoutScenario Fanout(BenchSizes sizes) => new("fanout", 1, sizes.FanoutSubscribers);
+
+    public static FanoutScenario Channels(BenchSizes sizes) => new("channels", sizes.Channels, sizes.SubscribersPerChannel);
+
+    public async Task<IReadOnlyList<Measurement>> RunOnceAsync(int run, ScenarioContext context)
+    {
+        var results = new List<Measurement>();
+        foreach (var kind in ScenarioContext.Order(run)) results.AddRange(await MeasureAsync(kind, run, context));
+        return results;
+    }
+
+    private async Task<IReadOnlyList<Measurement>> MeasureAsync(ServerKind kind, int run, ScenarioContext context)
+    {
+        var sizes = context.Sizes;
+        var server = ScenarioContext.NameOf(kind);
+        var total = channels * subscribersPerChannel;
+        var names = Enumerable.Range(0, channels).Select(c => channels == 1 ? Name : $"{Name}-{c}").ToArray();
+        var results = new List<Measurement>();
+        var process = await context.StartAsync(kind, new NodeSettings());
+        ClientPool? pool = null;
+        try
+        {
+            var ledger = new DeliveryLedger(total);
+            for (var i = 0; i < total; i++) ledger.Assign(i, i % channels);
+            pool = await ConnectAsync(process, ledger, total, names, context);
+            using var trigger = new TriggerClient(process.Port, BenchApp.Default);
+            var phase = run * 100;
+            var warmup = Plan(++phase, names, sizes.FanoutLoads[0], sizes.WarmupSeconds, sizes.PayloadBytes);
+            await StreamPhase.RunAsync(warmup, ledger, pool.Clients, trigger, [process], context);
+            foreach (var load in sizes.FanoutLoads)
+            {
+                if (pool.OpenCount < total)
+                {
+                    context.Log($"{Name} {server}: {total - pool.OpenCount} clients were closed, reconnecting all of them");
+                    pool.Dispose();
+                    pool = await ConnectAsync(process, ledger, total, names, context);
+                }
+                var plan = Plan(++phase, names, load, sizes.PhaseSeconds, sizes.PayloadBytes);
+                var outcome = await StreamPhase.RunAsync(plan, ledger, pool.Clients, trigger, [process], context);
+                context.Log($"{Name} run {run} {server} {CaseOf(load)}: {StreamPhase.Describe(outcome)}");
+                results.AddRange(outcome.Measurements(server, CaseOf(load)));
+            }
+        }
+        finally
+        {
+            pool?.Dispose();
+            await context.StopAsync(Name, process);
+        }
+        return results;
+    }
+
+    private StreamPlan Plan(int phase, string[] names, int deliveriesPerSecond, int seconds, int payload)
+    {
+        var eventsPerSecond = (double)deliveriesPerSecond / subscribersPerChannel;
+        return new StreamPlan(phase, names, eventsPerSecond, (int)Math.Ceiling(eventsPerSecond * seconds), payload);
+    }
+
+    private static async Task<ClientPool> ConnectAsync(ServerProcess process, DeliveryLedger ledger, int total, string[] names, ScenarioContext context)
+    {
+        var pool = await ClientPool.ConnectAsync(ScenarioContext.ClientsOf(process), total, ledger, context.Cancel);
+        try
+        {
+            await pool.SubscribeAsync(c => names[c.Index % names.Length], context.Cancel);
+            return pool;
+        }
+        catch
+        {
+            pool.Dispose();
+            throw;
+        }
+    }
+
+    public static string CaseOf(int deliveriesPerSecond) =>
+        string.Create(CultureInfo.InvariantCulture, $"{deliveriesPerSecond / 1000.0:0.#}k deliveries/s offered");
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using Broadcaster.Bench.LoadGenerator;
+
+namespace Broadcaster.Bench.Servers;
+
+/// <summary>
+/// What a scenario changes in our server's configuration, turned into the HOCON file it is started with. Everything
+/// else is the shipped default, but the HTTP API rate limit, which is off (1000 calls/s per app would otherwise be
+/// what the scenarios with many triggers measure).
+/// </summary>
+public sealed record NodeSettings
+{
+    public int MaxConnections { get; init; } = 50_000;
+    public int MaxPresenceMembers { get; init; } = 100;
+
+    /// <summary>Null: the default (120 s).</summary>
+    public TimeSpan? ActivityTimeout { get; init; }
+
+    public string ToHocon(BenchApp app)
+    {
+        var activity = ActivityTimeout is { } t ? $"\n    activity-timeout = {(int)t.TotalSeconds}s" : "";
+        return string.Create(CultureInfo.InvariantCulture, $$"""
+            broadcaster {
+              server {
+                max-connections = {{MaxConnections}}{{activity}}
+              }
+              limits {
+                api-requests-per-second = 0
+                max-presence-members = {{MaxPresenceMembers}}
+              }
+              logging {
+                level = warning
+              }
+              apps = [{ id = "{{app.Id}}", key = "{{app.Key}}", secret = "{{app.Secret}}", name = "bench" }]
+            }
+            """);
+    }
+}

@@ -13,6 +13,8 @@ public sealed record BroadcasterOptions
     public string PathPrefix { get; init; } = "";
     public TimeSpan ActivityTimeout { get; init; } = TimeSpan.FromSeconds(120);
     public TimeSpan PongTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>A connection sent nothing for this long gets a WebSocket keep-alive (proxies cut idle upstreams).</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(25);
     public TimeSpan UserAuthenticationTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public int OutgoingQueueSize { get; init; } = 1000;
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;

@@ -14,7 +14,7 @@ public static class OptionsLoader
 {
     private static readonly string[] ServerKeys =
         ["host", "port", "path-prefix", "activity-timeout", "pong-timeout", "max-message-size", "max-request-size",
-         "outgoing-queue-size", "user-authentication-timeout", "max-connections"];
+         "outgoing-queue-size", "user-authentication-timeout", "max-connections", "keep-alive-interval"];
     private static readonly string[] LimitKeys =
         ["max-channel-name-length", "max-event-name-length", "max-event-data-size", "max-channels-per-trigger",
          "max-batch-size", "timestamp-window", "client-events-per-second", "max-presence-members",
@@ -95,6 +95,7 @@ public static class OptionsLoader
             PathPrefix = prefix,
             ActivityTimeout = Duration(config, "broadcaster.server.activity-timeout", TimeSpan.FromSeconds(1)),
             PongTimeout = Duration(config, "broadcaster.server.pong-timeout", TimeSpan.FromMilliseconds(100)),
+            KeepAliveInterval = Duration(config, "broadcaster.server.keep-alive-interval", TimeSpan.FromSeconds(1)),
             UserAuthenticationTimeout = Duration(config, "broadcaster.server.user-authentication-timeout", TimeSpan.FromMilliseconds(100)),
             OutgoingQueueSize = Int(config, "broadcaster.server.outgoing-queue-size", 1),
             Limits = limits,

@@ -7,7 +7,7 @@ public static class OptionsSummary
 {
     public static string Describe(BroadcasterOptions o) => JsonSerializer.Serialize(new
     {
-        server = new { host = o.Host, port = o.Port, pathPrefix = o.PathPrefix, activityTimeout = o.ActivityTimeout.TotalSeconds, pongTimeout = o.PongTimeout.TotalSeconds },
+        server = new { host = o.Host, port = o.Port, pathPrefix = o.PathPrefix, activityTimeout = o.ActivityTimeout.TotalSeconds, pongTimeout = o.PongTimeout.TotalSeconds, keepAliveInterval = o.KeepAliveInterval.TotalSeconds },
         cluster = new
         {
             hostname = o.Cluster.Hostname, publicHostname = o.Cluster.PublicHostname, port = o.Cluster.Port, seeds = o.Cluster.Seeds,

@@ -102,7 +102,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton(_ => started ?? throw new InvalidOperationException("The node's actors have not started"));
         builder.Services.AddSingleton(new AppDirectory(options.Apps));
         builder.Services.AddSingleton<AppConnectionCounter>();
-        builder.Services.AddSingleton<ConnectionTracker>();
+        builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<TimeProvider>(), options.KeepAliveInterval));
         builder.Services.AddSingleton<PusherWebSocketEndpoint>();
         builder.Services.AddSingleton<PusherConnectionMiddleware>();
         builder.Services.AddSingleton<HttpApiEndpoint>();

@@ -9,16 +9,17 @@ namespace Broadcaster.Node.Hosting;
 /// Live sockets of this node: shutdown tells every client to reconnect elsewhere (4200), and one timer for all of
 /// them sends the WebSocket keep-alives.
 /// </summary>
-public sealed class ConnectionTracker(TimeProvider time) : IDisposable
+/// <remarks>
+/// A connection that was sent nothing for a whole <c>keepAliveInterval</c> gets an unsolicited pong, which keeps idle
+/// connections alive through proxies such as nginx (proxy_read_timeout 60 s); one that was sent anything needs none,
+/// so a busy connection costs nothing here and the longest silence towards a client stays under two intervals. The
+/// connections are spread over the interval, one second's share per tick, so keep-alives never leave in one burst.
+/// </remarks>
+public sealed class ConnectionTracker(TimeProvider time, TimeSpan keepAliveInterval) : IDisposable
 {
-    /// <summary>
-    /// Every connection gets an unsolicited pong this often, which keeps idle connections alive through proxies such as
-    /// nginx (proxy_read_timeout 60s). The keep-alives of all connections are spread over the interval, one second's
-    /// share per tick, so they never leave in one burst.
-    /// </summary>
-    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(25);
-
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    private readonly long _slots = Math.Max(1, (long)(keepAliveInterval / Tick));
 
     private readonly ConcurrentDictionary<string, WebSocketConnection> _live = new(StringComparer.Ordinal);
     /// <summary>Completed by the last <see cref="Remove"/> once shutdown began, so closing waits without polling.</summary>
@@ -77,11 +78,10 @@ public sealed class ConnectionTracker(TimeProvider time) : IDisposable
 
     private void SendKeepAlives()
     {
-        var slots = (long)(KeepAliveInterval / Tick);
-        var slot = Interlocked.Increment(ref _ticks) % slots;
+        var slot = Interlocked.Increment(ref _ticks) % _slots;
         foreach (var connection in _live.Values)
         {
-            if (connection.KeepAliveSlot % slots == slot) connection.SendKeepAlive();
+            if (connection.KeepAliveSlot % _slots == slot) connection.KeepAliveIfQuiet();
         }
     }
 }

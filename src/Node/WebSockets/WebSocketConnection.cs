@@ -28,6 +28,8 @@ public sealed class WebSocketConnection : IPusherSocket, IValueTaskSource
     private int _closeCode;
     private string _closeReason = "";
     private bool _closeWritten;
+    /// <summary>Set by every message queued, cleared by the keep-alive round: a connection that was sent anything needs no keep-alive.</summary>
+    private volatile bool _sentSinceKeepAlive;
     private volatile bool _finished;
 
     /// <param name="abort">Drops the connection at once, without a close handshake.</param>
@@ -58,7 +60,11 @@ public sealed class WebSocketConnection : IPusherSocket, IValueTaskSource
         {
             if (_closeCode != 0) return false;
             queued = _queue.Count < _queueLimit;
-            if (queued) _queue.Enqueue((FrameWriter.Text, frame));
+            if (queued)
+            {
+                _queue.Enqueue((FrameWriter.Text, frame));
+                _sentSinceKeepAlive = true;
+            }
             else SlowConsumer();
             wake = Wake();
         }
@@ -70,8 +76,15 @@ public sealed class WebSocketConnection : IPusherSocket, IValueTaskSource
     /// <summary>Answers a client's ping; control frames do not count against the queue bound.</summary>
     public void SendPong(ReadOnlyMemory<byte> payload) => Enqueue(FrameWriter.Pong, payload);
 
-    /// <summary>An unsolicited pong (RFC 6455 5.5.3): keeps idle connections alive through proxies, needs no answer.</summary>
-    public void SendKeepAlive() => Enqueue(FrameWriter.Pong, ReadOnlyMemory<byte>.Empty);
+    /// <summary>
+    /// An unsolicited pong (RFC 6455 5.5.3), which keeps idle connections alive through proxies and needs no answer,
+    /// unless a message was queued since the last round: that went over the wire as well.
+    /// </summary>
+    public void KeepAliveIfQuiet()
+    {
+        if (_sentSinceKeepAlive) _sentSinceKeepAlive = false;
+        else Enqueue(FrameWriter.Pong, ReadOnlyMemory<byte>.Empty);
+    }
 
     /// <summary>Sends what is already queued, then the close frame; the client then has <see cref="CloseTimeout"/> to answer.</summary>
     public void Close(int code, string reason)

@@ -41,6 +41,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal("", o.PathPrefix);
         Assert.Equal(TimeSpan.FromSeconds(120), o.ActivityTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), o.PongTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(25), o.KeepAliveInterval);
         Assert.Equal(1000, o.OutgoingQueueSize);
         Assert.Equal(Broadcaster.Protocol.Apps.ProtocolLimits.Default, o.Limits);
         var app = Assert.Single(o.Apps);
@@ -62,7 +63,7 @@ public sealed class ConfigurationTests : IDisposable
     {
         var file = WriteConfig("""
             broadcaster {
-              server { port = 7000, host = "127.0.0.2", path-prefix = "ws/", activity-timeout = 60s, outgoing-queue-size = 50 }
+              server { port = 7000, host = "127.0.0.2", path-prefix = "ws/", activity-timeout = 60s, outgoing-queue-size = 50, keep-alive-interval = 50s }
               limits { max-presence-members = 5, client-events-per-second = 20 }
               apps = [
                 { id = "a1", key = "k1", secret = "s1", enable-client-messages = true, max-connections = 3, allowed-origins = ["https://x.example"] }
@@ -77,6 +78,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(60), o.ActivityTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), o.PongTimeout);
         Assert.Equal(50, o.OutgoingQueueSize);
+        Assert.Equal(TimeSpan.FromSeconds(50), o.KeepAliveInterval);
         Assert.Equal(5, o.Limits.MaxPresenceMembers);
         Assert.Equal(20, o.Limits.ClientEventsPerSecond);
         Assert.Equal(200, o.Limits.MaxChannelNameLength);
@@ -151,6 +153,13 @@ public sealed class ConfigurationTests : IDisposable
     {
         var file = WriteConfig("broadcaster.limits { max-members = 3 }");
         AssertSettingError("broadcaster.limits.max-members", () => Load(["--config", file]));
+    }
+
+    [Fact]
+    public void Keep_alive_interval_under_a_second_names_the_setting()
+    {
+        var file = WriteConfig("broadcaster.server.keep-alive-interval = 500ms");
+        AssertSettingError("broadcaster.server.keep-alive-interval", () => Load(["--config", file]));
     }
 
     [Theory]

@@ -55,9 +55,14 @@ public sealed class BroadcasterServer : IAsyncDisposable
         TimeProvider? time = null)
     {
         // The node is configured from HOCON only. ASP.NET's default sources (appsettings*.json, ASPNETCORE_* and
-        // DOTNET_* variables) are dropped, and with them the watch on the working directory that reloading the JSON
-        // files needs: in a directory whose files change (logs), that watch alone cost a few percent of a core.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // DOTNET_* variables) are dropped, and the host is told not to watch the JSON files for changes: that watch
+        // (a FileSystemWatcher on the content root) outlives the sources, and in a directory whose files change
+        // (logs) it alone cost a few percent of a core.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         if (logging is null)

@@ -11,22 +11,13 @@ namespace Broadcaster.Bench.Scenarios;
 /// connections per second reaching <c>pusher:connection_established</c>, the time each took, and the server's CPU
 /// per connection. A few hundred connections first warm the server up and are closed.
 /// </summary>
-public sealed class ConnectScenario : IScenario
+public sealed class ConnectScenario : SideBySideScenario
 {
     private const int Warmup = 300;
 
-    public string Name => "connect";
-    public IReadOnlyList<string> Servers { get; } = [ScenarioContext.Broadcaster, ScenarioContext.Baseline];
-    public string Reference => ScenarioContext.Baseline;
+    public override string Name => "connect";
 
-    public async Task<IReadOnlyList<Measurement>> RunOnceAsync(int run, ScenarioContext context)
-    {
-        var results = new List<Measurement>();
-        foreach (var kind in ScenarioContext.Order(run)) results.AddRange(await MeasureAsync(kind, run, context));
-        return results;
-    }
-
-    private static async Task<IReadOnlyList<Measurement>> MeasureAsync(ServerKind kind, int run, ScenarioContext context)
+    protected override async Task<IReadOnlyList<Measurement>> MeasureAsync(ServerKind kind, int run, ScenarioContext context)
     {
         var count = context.Sizes.ConnectCount;
         var inFlight = context.Sizes.ConnectInFlight;

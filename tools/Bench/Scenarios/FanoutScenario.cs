@@ -10,24 +10,15 @@ namespace Broadcaster.Bench.Scenarios;
 /// deliveries per second for a fixed time, on one fresh server of each kind per run. Clients the server closed are
 /// reconnected before the next load, so every load starts with every subscriber.
 /// </summary>
-public sealed class FanoutScenario(string name, int channels, int subscribersPerChannel) : IScenario
+public sealed class FanoutScenario(string name, int channels, int subscribersPerChannel) : SideBySideScenario
 {
-    public string Name { get; } = name;
-    public IReadOnlyList<string> Servers { get; } = [ScenarioContext.Broadcaster, ScenarioContext.Baseline];
-    public string Reference => ScenarioContext.Baseline;
+    public override string Name { get; } = name;
 
     public static FanoutScenario Fanout(BenchSizes sizes) => new("fanout", 1, sizes.FanoutSubscribers);
 
     public static FanoutScenario Channels(BenchSizes sizes) => new("channels", sizes.Channels, sizes.SubscribersPerChannel);
 
-    public async Task<IReadOnlyList<Measurement>> RunOnceAsync(int run, ScenarioContext context)
-    {
-        var results = new List<Measurement>();
-        foreach (var kind in ScenarioContext.Order(run)) results.AddRange(await MeasureAsync(kind, run, context));
-        return results;
-    }
-
-    private async Task<IReadOnlyList<Measurement>> MeasureAsync(ServerKind kind, int run, ScenarioContext context)
+    protected override async Task<IReadOnlyList<Measurement>> MeasureAsync(ServerKind kind, int run, ScenarioContext context)
     {
         var sizes = context.Sizes;
         var server = ScenarioContext.NameOf(kind);

@@ -12,23 +12,14 @@ namespace Broadcaster.Bench.Scenarios;
 /// completed per second, the subscribe time, the server's CPU per cycle and, on our server, that every watcher got
 /// each member_added and member_removed. The baseline answers the subscribes but keeps no members.
 /// </summary>
-public sealed class PresenceScenario : IScenario
+public sealed class PresenceScenario : SideBySideScenario
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan SubscribeTimeout = TimeSpan.FromSeconds(30);
 
-    public string Name => "presence";
-    public IReadOnlyList<string> Servers { get; } = [ScenarioContext.Broadcaster, ScenarioContext.Baseline];
-    public string Reference => ScenarioContext.Baseline;
+    public override string Name => "presence";
 
-    public async Task<IReadOnlyList<Measurement>> RunOnceAsync(int run, ScenarioContext context)
-    {
-        var results = new List<Measurement>();
-        foreach (var kind in ScenarioContext.Order(run)) results.AddRange(await MeasureAsync(kind, run, context));
-        return results;
-    }
-
-    private static async Task<IReadOnlyList<Measurement>> MeasureAsync(ServerKind kind, int run, ScenarioContext context)
+    protected override async Task<IReadOnlyList<Measurement>> MeasureAsync(ServerKind kind, int run, ScenarioContext context)
     {
         var sizes = context.Sizes;
         var (watchers, churners) = (sizes.PresenceWatchers, sizes.PresenceChurners);

@@ -13,25 +13,16 @@ namespace Broadcaster.Bench.Scenarios;
 /// connection count; 4100 on ours), and its peak memory. The stream stops a few seconds after the last slow client
 /// is gone, or at the limit.
 /// </summary>
-public sealed class SlowScenario : IScenario
+public sealed class SlowScenario : SideBySideScenario
 {
     private const string Channel = "slow";
     private const int SlowReceiveBuffer = 4096;
     private static readonly TimeSpan After = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
-    public string Name => "slow";
-    public IReadOnlyList<string> Servers { get; } = [ScenarioContext.Broadcaster, ScenarioContext.Baseline];
-    public string Reference => ScenarioContext.Baseline;
+    public override string Name => "slow";
 
-    public async Task<IReadOnlyList<Measurement>> RunOnceAsync(int run, ScenarioContext context)
-    {
-        var results = new List<Measurement>();
-        foreach (var kind in ScenarioContext.Order(run)) results.AddRange(await MeasureAsync(kind, run, context));
-        return results;
-    }
-
-    private static async Task<IReadOnlyList<Measurement>> MeasureAsync(ServerKind kind, int run, ScenarioContext context)
+    protected override async Task<IReadOnlyList<Measurement>> MeasureAsync(ServerKind kind, int run, ScenarioContext context)
     {
         var sizes = context.Sizes;
         var server = ScenarioContext.NameOf(kind);

@@ -9,6 +9,7 @@ public sealed record BenchSizes
     {
         PhaseSeconds = 3,
         IdleWindowSeconds = 10,
+        IdleWarmupSeconds = 5,
         ConnectCount = 2_000,
         PresenceSeconds = 5,
         SlowLimitSeconds = 45,
@@ -24,6 +25,7 @@ public sealed record BenchSizes
         IdleConnections = [300],
         IdleWindowSeconds = 2,
         IdleSettleSeconds = 1,
+        IdleWarmupSeconds = 0,
     };
 
     /// <summary>Subscribers of the one channel of the fanout scenario.</summary>
@@ -48,6 +50,13 @@ public sealed record BenchSizes
 
     /// <summary>Pause after connecting or subscribing before memory is read.</summary>
     public int IdleSettleSeconds { get; init; } = 3;
+
+    /// <summary>
+    /// After memory is read and before the CPU window opens: longer than one liveness round (activity-timeout 30 s),
+    /// so the window holds the steady state, not the tier-up compilation of what connecting and the first
+    /// pusher:ping round made hot.
+    /// </summary>
+    public int IdleWarmupSeconds { get; init; } = 35;
 
     public int ConnectCount { get; init; } = 5_000;
     public int ConnectInFlight { get; init; } = 200;

@@ -8,7 +8,8 @@ namespace Broadcaster.Bench.Scenarios;
 /// <summary>
 /// <c>idle</c>: N connections that do nothing (from 50 source addresses), then the same N each subscribed to a
 /// public channel of its own. Per state: resident memory per connection (RSS then minus RSS before connecting,
-/// divided by N) and the server's CPU over a window. Our server runs with activity-timeout 30 s so that every window
+/// divided by N) and the server's CPU over a window that opens after a warm-up longer than one liveness round (the
+/// steady state, without the tier-up compilation that follows connecting). Our server runs with activity-timeout 30 s so that every window
 /// holds its liveness checks (pusher:ping answered with pusher:pong); the baseline does no liveness at all.
 /// </summary>
 public sealed class IdleScenario : IScenario
@@ -65,19 +66,21 @@ public sealed class IdleScenario : IScenario
     private static async Task<IEnumerable<Measurement>> WindowAsync(ServerProcess process, ProcessSample empty, int connections, string server, string @case, ScenarioContext context)
     {
         await Task.Delay(TimeSpan.FromSeconds(context.Sizes.IdleSettleSeconds), context.Cancel);
+        var settled = process.Sample();
+        await Task.Delay(TimeSpan.FromSeconds(context.Sizes.IdleWarmupSeconds), context.Cancel);
         var start = process.Sample();
         var gcBefore = await context.ScrapeAsync(process);
         await Task.Delay(TimeSpan.FromSeconds(context.Sizes.IdleWindowSeconds), context.Cancel);
         var end = process.Sample();
         var gc = (await context.ScrapeAsync(process)).Since(gcBefore);
-        var perConnectionKb = (start.RssBytes - empty.RssBytes) / (double)connections / 1024;
+        var perConnectionKb = (settled.RssBytes - empty.RssBytes) / (double)connections / 1024;
         var cpu = end.CoresSince(start) * 100;
-        context.Log($"idle {server} {@case}: RSS {start.RssBytes / 1048576.0:0} MB ({perConnectionKb:0.0} KB per connection), " +
+        context.Log($"idle {server} {@case}: RSS {settled.RssBytes / 1048576.0:0} MB ({perConnectionKb:0.0} KB per connection), " +
                     $"CPU {cpu:0.00}% of a core over {context.Sizes.IdleWindowSeconds}s, {gc.Gen0} GCs");
         return
         [
             new(server, @case, "RSS per connection", "KB", perConnectionKb),
-            new(server, @case, "server RSS", "MB", start.RssBytes / 1048576.0),
+            new(server, @case, "server RSS", "MB", settled.RssBytes / 1048576.0),
             new(server, @case, "server CPU", "% of a core", cpu),
             new(server, @case, "GCs during the window", "count", gc.Gen0),
         ];

@@ -44,7 +44,7 @@ public sealed class ConnectionTracker(TimeProvider time, TimeSpan keepAliveInter
     public void Add(WebSocketConnection connection)
     {
         if (ShareOf(connection).TryAdd(connection, 0)) Interlocked.Increment(ref _count);
-        _keepAlive ??= time.CreateTimer(_ => SendKeepAlives(), null, Tick, Tick);
+        if (Volatile.Read(ref _keepAlive) is null) StartKeepAlives();
     }
 
     public void Remove(WebSocketConnection connection)
@@ -81,6 +81,13 @@ public sealed class ConnectionTracker(TimeProvider time, TimeSpan keepAliveInter
     }
 
     public void Dispose() => _keepAlive?.Dispose();
+
+    /// <summary>Two first connections may race here: one timer wins and the other is disposed, so rounds never run twice.</summary>
+    private void StartKeepAlives()
+    {
+        var timer = time.CreateTimer(_ => SendKeepAlives(), null, Tick, Tick);
+        if (Interlocked.CompareExchange(ref _keepAlive, timer, null) is not null) timer.Dispose();
+    }
 
     private void SendKeepAlives()
     {

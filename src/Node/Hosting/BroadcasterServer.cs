@@ -11,6 +11,8 @@ using Broadcaster.Node.HttpApi;
 using Broadcaster.Node.Metrics;
 using Broadcaster.Node.Tls;
 using Broadcaster.Node.WebSockets;
+using Broadcaster.Node.WebSockets.Transport;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -110,6 +112,9 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<TimeProvider>(), options.KeepAliveInterval));
         builder.Services.AddSingleton<PusherWebSocketEndpoint>();
         builder.Services.AddSingleton<PusherConnectionMiddleware>();
+        builder.Services.AddSingleton<OwnedSocket>();
+        // Registered after Kestrel's socket transport, so Kestrel binds through it (the last transport registered wins).
+        builder.Services.AddSingleton<IConnectionListenerFactory, PusherTransportFactory>();
         builder.Services.AddSingleton<HttpApiEndpoint>();
         builder.Services.AddSingleton<HttpApiHandlers>();
         builder.Services.AddSingleton<ClusterQueries>();

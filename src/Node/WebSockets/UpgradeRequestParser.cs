@@ -39,6 +39,19 @@ public static class UpgradeRequestParser
         return Status.PusherUpgrade;
     }
 
+    /// <summary>
+    /// Whether a request that starts with <paramref name="start"/> (possibly only its first bytes) can still turn out to
+    /// be a Pusher upgrade: false as soon as it is another method or path, so other requests need not wait for their whole head.
+    /// </summary>
+    public static bool CouldBePusherUpgrade(ReadOnlySpan<byte> start, string pathPrefix)
+    {
+        var expected = Encoding.ASCII.GetBytes("GET " + pathPrefix + "/app/");
+        var length = Math.Min(start.Length, expected.Length);
+        for (var i = 0; i < length; i++)
+            if (char.ToLowerInvariant((char)start[i]) != char.ToLowerInvariant((char)expected[i])) return false;
+        return true;
+    }
+
     private static UpgradeRequest? Recognise(string head, string pathPrefix)
     {
         var lines = head.Split("\r\n");

@@ -54,7 +54,8 @@ public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
     }
 
     public static Props Props(ChannelKey key, ProtocolLimits limits, IActorRef presence, EventPublisher events) =>
-        Akka.Actor.Props.Create(() => new ChannelActor(key, limits, presence, events)).WithMailbox(LeanMailbox.Path);
+        // The constructor's arguments as values, not as an expression tree: the tree is built anew for every channel.
+        Akka.Actor.Props.Create<ChannelActor>(key, limits, presence, events).WithMailbox(LeanMailbox.Path);
 
     protected override void PreStart()
     {

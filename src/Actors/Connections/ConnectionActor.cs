@@ -44,7 +44,8 @@ public sealed class ConnectionActor : UntypedActor
     }
 
     public static Props Props(PusherApp app, IPusherSocket socket, IActorRef channels, ConnectionSettings settings, LivenessWheel wheel) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(app, socket, channels, settings, wheel)).WithMailbox(LeanMailbox.Path);
+        // The constructor's arguments as values, not as an expression tree: the tree is built anew for every connection.
+        Akka.Actor.Props.Create<ConnectionActor>(app, socket, channels, settings, wheel).WithMailbox(LeanMailbox.Path);
 
     protected override void OnReceive(object message)
     {

@@ -33,7 +33,7 @@ public static class UpgradeRequestParser
         if (!reader.TryReadTo(out ReadOnlySequence<byte> head, EndOfHead))
             return buffer.Length >= MaxHeadBytes ? Status.Other : Status.Incomplete;
         if (head.Length > MaxHeadBytes) return Status.Other;
-        upgrade = Recognise(Encoding.Latin1.GetString(head), pathPrefix);
+        upgrade = head.IsSingleSegment ? Recognise(head.FirstSpan, pathPrefix) : Recognise(head.ToArray(), pathPrefix);
         if (upgrade is null) return Status.Other;
         end = reader.Position;
         return Status.PusherUpgrade;
@@ -45,56 +45,93 @@ public static class UpgradeRequestParser
     /// </summary>
     public static bool CouldBePusherUpgrade(ReadOnlySpan<byte> start, string pathPrefix)
     {
-        var expected = Encoding.ASCII.GetBytes("GET " + pathPrefix + "/app/");
-        var length = Math.Min(start.Length, expected.Length);
-        for (var i = 0; i < length; i++)
-            if (char.ToLowerInvariant((char)start[i]) != char.ToLowerInvariant((char)expected[i])) return false;
+        var expected = "GET " + pathPrefix + "/app/";
+        return MatchesIgnoringCase(start[..Math.Min(start.Length, expected.Length)], expected);
+    }
+
+    /// <summary>Whether the Latin-1 <paramref name="bytes"/> spell the start of <paramref name="text"/>, ASCII letters in any case.</summary>
+    private static bool MatchesIgnoringCase(ReadOnlySpan<byte> bytes, string text)
+    {
+        if (bytes.Length > text.Length) return false;
+        for (var i = 0; i < bytes.Length; i++)
+            if (char.ToLowerInvariant((char)bytes[i]) != char.ToLowerInvariant(text[i])) return false;
         return true;
     }
 
-    private static UpgradeRequest? Recognise(string head, string pathPrefix)
+    /// <summary>
+    /// Reads the head in place (bytes are Latin-1, as HTTP/1.1 heads are): only the app key, the protocol, the origin
+    /// and the WebSocket key become strings, so a connection storm does not turn every header into garbage.
+    /// </summary>
+    private static UpgradeRequest? Recognise(ReadOnlySpan<byte> head, string pathPrefix)
     {
-        var lines = head.Split("\r\n");
-        var requestLine = lines[0].Split(' ');
-        if (requestLine is not ["GET", var target, "HTTP/1.1"]) return null;
-        var query = target.IndexOf('?');
+        var lineEnd = head.IndexOf(CrLf);
+        var requestLine = lineEnd < 0 ? head : head[..lineEnd];
+        var headers = lineEnd < 0 ? ReadOnlySpan<byte>.Empty : head[(lineEnd + 2)..];
+        if (!requestLine.StartsWith("GET "u8) || !requestLine.EndsWith(" HTTP/1.1"u8) || requestLine.Length < 13) return null;
+        var target = requestLine[4..^9];
+        if (target.Contains((byte)' ')) return null;
+        var query = target.IndexOf((byte)'?');
         var path = query < 0 ? target : target[..query];
         var appPath = pathPrefix + "/app/";
-        if (!path.StartsWith(appPath, StringComparison.OrdinalIgnoreCase)) return null;
-        var key = Uri.UnescapeDataString(path[appPath.Length..]);
+        if (path.Length < appPath.Length || !MatchesIgnoringCase(path[..appPath.Length], appPath)) return null;
+        var key = Uri.UnescapeDataString(Encoding.Latin1.GetString(path[appPath.Length..]));
         if (key.Length == 0 || key.Contains('/')) return null;
 
-        string? upgrade = null, connection = null, version = null, webSocketKey = null, origin = null;
-        foreach (var line in lines.AsSpan(1))
+        ReadOnlySpan<byte> upgrade = default, version = default, webSocketKey = default, origin = default;
+        var connectionUpgrade = false;
+        var sawUpgrade = false;
+        while (headers.Length > 0 || lineEnd >= 0)
         {
-            var colon = line.IndexOf(':');
+            lineEnd = headers.IndexOf(CrLf);
+            var line = lineEnd < 0 ? headers : headers[..lineEnd];
+            headers = lineEnd < 0 ? ReadOnlySpan<byte>.Empty : headers[(lineEnd + 2)..];
+            var colon = line.IndexOf((byte)':');
             if (colon <= 0) return null;
-            var value = line[(colon + 1)..].Trim();
-            switch (line[..colon].Trim().ToLowerInvariant())
+            var name = Trim(line[..colon]);
+            var value = Trim(line[(colon + 1)..]);
+            if (Ascii.EqualsIgnoreCase(name, "upgrade"u8))
             {
-                case "upgrade": upgrade = value; break;
-                case "connection": connection = connection is null ? value : connection + "," + value; break;
-                case "sec-websocket-version": version = value; break;
-                case "sec-websocket-key": webSocketKey = value; break;
-                case "origin": origin = value; break;
+                upgrade = value;
+                sawUpgrade = true;
             }
+            else if (Ascii.EqualsIgnoreCase(name, "connection"u8)) connectionUpgrade |= HasToken(value, "upgrade"u8);
+            else if (Ascii.EqualsIgnoreCase(name, "sec-websocket-version"u8)) version = value;
+            else if (Ascii.EqualsIgnoreCase(name, "sec-websocket-key"u8)) webSocketKey = value;
+            else if (Ascii.EqualsIgnoreCase(name, "origin"u8)) origin = value;
+            if (lineEnd < 0) break;
         }
-        if (!HasToken(upgrade, "websocket") || !HasToken(connection, "upgrade") || version != "13" || !WebSocketHandshake.IsValidKey(webSocketKey))
-            return null;
-        var protocol = query < 0 ? "" : QueryValue(target[(query + 1)..], "protocol");
-        return new UpgradeRequest(new WebSocketRequest(key, protocol, origin ?? ""), webSocketKey!);
+        if (!sawUpgrade || !HasToken(upgrade, "websocket"u8) || !connectionUpgrade || !version.SequenceEqual("13"u8)) return null;
+        var socketKey = Encoding.Latin1.GetString(webSocketKey);
+        if (!WebSocketHandshake.IsValidKey(socketKey)) return null;
+        var protocol = query < 0 ? "" : QueryValue(target[(query + 1)..], "protocol"u8);
+        return new UpgradeRequest(new WebSocketRequest(key, protocol, Encoding.Latin1.GetString(origin)), socketKey);
     }
 
-    private static bool HasToken(string? header, string token) =>
-        header is not null && header.Split(',').Any(t => t.Trim().Equals(token, StringComparison.OrdinalIgnoreCase));
+    private static ReadOnlySpan<byte> CrLf => "\r\n"u8;
 
-    private static string QueryValue(string query, string name)
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> text) => text.Trim(" \t"u8);
+
+    /// <summary>Whether the comma-separated header value holds <paramref name="token"/>, in any case.</summary>
+    private static bool HasToken(ReadOnlySpan<byte> header, ReadOnlySpan<byte> token)
     {
-        foreach (var pair in query.Split('&'))
+        foreach (var range in header.Split((byte)','))
+            if (Ascii.EqualsIgnoreCase(Trim(header[range]), token)) return true;
+        return false;
+    }
+
+    /// <summary>The decoded value of the query parameter <paramref name="name"/>, or empty.</summary>
+    private static string QueryValue(ReadOnlySpan<byte> query, ReadOnlySpan<byte> name)
+    {
+        foreach (var range in query.Split((byte)'&'))
         {
-            var equals = pair.IndexOf('=');
-            var key = Uri.UnescapeDataString(equals < 0 ? pair : pair[..equals]);
-            if (key == name) return equals < 0 ? "" : Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '));
+            var pair = query[range];
+            var equals = pair.IndexOf((byte)'=');
+            var rawName = equals < 0 ? pair : pair[..equals];
+            var matches = rawName.Contains((byte)'%')
+                ? Uri.UnescapeDataString(Encoding.Latin1.GetString(rawName)) == Encoding.ASCII.GetString(name)
+                : rawName.SequenceEqual(name);
+            if (!matches) continue;
+            return equals < 0 ? "" : Uri.UnescapeDataString(Encoding.Latin1.GetString(pair[(equals + 1)..]).Replace('+', ' '));
         }
         return "";
     }

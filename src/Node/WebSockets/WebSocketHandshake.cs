@@ -17,10 +17,38 @@ public static class WebSocketHandshake
     }
 
     /// <summary><c>Sec-WebSocket-Accept</c>: base64 of the SHA-1 of the key and the RFC's GUID.</summary>
-    public static string AcceptKey(string key) => Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + Guid)));
+    public static string AcceptKey(string key)
+    {
+        Span<byte> accept = stackalloc byte[AcceptLength];
+        WriteAcceptKey(key, accept);
+        return Encoding.ASCII.GetString(accept);
+    }
 
     /// <summary>The 101 response, byte for byte.</summary>
-    public static byte[] SwitchingProtocols(string key) => Encoding.ASCII.GetBytes(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-        $"Sec-WebSocket-Accept: {AcceptKey(key)}\r\n\r\n");
+    public static byte[] SwitchingProtocols(string key)
+    {
+        var response = new byte[SwitchingHead.Length + AcceptLength + 4];
+        SwitchingHead.CopyTo(response);
+        WriteAcceptKey(key, response.AsSpan(SwitchingHead.Length, AcceptLength));
+        "\r\n\r\n"u8.CopyTo(response.AsSpan(SwitchingHead.Length + AcceptLength));
+        return response;
+    }
+
+    /// <summary>The base64 of a 20-byte SHA-1.</summary>
+    private const int AcceptLength = 28;
+
+    private static ReadOnlySpan<byte> SwitchingHead =>
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "u8;
+
+    /// <summary>Without a string in between: every connection does this once, and a reconnect storm does it thousands of times a second.</summary>
+    private static void WriteAcceptKey(string key, Span<byte> accept)
+    {
+        var length = key.Length + Guid.Length;
+        Span<byte> input = length <= 256 ? stackalloc byte[length] : new byte[length];
+        Encoding.ASCII.GetBytes(key, input);
+        Encoding.ASCII.GetBytes(Guid, input[key.Length..]);
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(input, hash);
+        System.Buffers.Text.Base64.EncodeToUtf8(hash, accept, out _, out _);
+    }
 }

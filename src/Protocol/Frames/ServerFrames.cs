@@ -150,15 +150,75 @@ public static class ServerFrames
 
     private static byte[] Build(Action<Utf8JsonWriter> body)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var w = new Utf8JsonWriter(buffer, Options))
+        var depth = Scratch.Enter(out var scratch);
+        try
         {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
+            return scratch.Write(body).ToArray();
         }
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            Scratch.Leave(depth);
+        }
     }
 
-    private static string Inner(Action<Utf8JsonWriter> body) => System.Text.Encoding.UTF8.GetString(Build(body));
+    private static string Inner(Action<Utf8JsonWriter> body)
+    {
+        var depth = Scratch.Enter(out var scratch);
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(scratch.Write(body));
+        }
+        finally
+        {
+            Scratch.Leave(depth);
+        }
+    }
+
+    /// <summary>
+    /// A writer and its buffer, kept per thread and per nesting level (a frame's data string is built inside the
+    /// frame): every connection's <c>connection_established</c> and every subscription's answer would otherwise
+    /// allocate both, and a connection storm would be mostly that garbage.
+    /// </summary>
+    private sealed class Scratch
+    {
+        private const int Levels = 4;
+        private const int KeptCapacity = 64 * 1024;
+
+        [ThreadStatic] private static Scratch?[]? _perLevel;
+        [ThreadStatic] private static int _depth;
+
+        private readonly ArrayBufferWriter<byte> _buffer = new(256);
+        private readonly Utf8JsonWriter _writer;
+
+        private Scratch() => _writer = new Utf8JsonWriter(_buffer, Options);
+
+        /// <summary>This thread's scratch for the current level (a fresh one past the kept levels); returns the level to restore.</summary>
+        public static int Enter(out Scratch scratch)
+        {
+            var depth = _depth;
+            var levels = _perLevel ??= new Scratch?[Levels];
+            scratch = depth < Levels ? levels[depth] ??= new Scratch() : new Scratch();
+            _depth = depth + 1;
+            return depth;
+        }
+
+        public static void Leave(int depth)
+        {
+            // A buffer grown by one huge frame is not kept for the rest of the thread's life.
+            if (depth < Levels && _perLevel![depth]!._buffer.Capacity > KeptCapacity) _perLevel[depth] = null;
+            _depth = depth;
+        }
+
+        /// <summary>The object <paramref name="body"/> writes, valid until this level is entered again.</summary>
+        public ReadOnlySpan<byte> Write(Action<Utf8JsonWriter> body)
+        {
+            _buffer.ResetWrittenCount();
+            _writer.Reset(_buffer);
+            _writer.WriteStartObject();
+            body(_writer);
+            _writer.WriteEndObject();
+            _writer.Flush();
+            return _buffer.WrittenSpan;
+        }
+    }
 }

@@ -218,4 +218,28 @@ public class ServerFramesTests
         Assert.Equal("pusher:cache_miss", c.Str("event"));
         Assert.Equal("cache-x", c.Str("channel"));
     }
+
+    /// <summary>The writers are reused per thread and nesting level: frames built at once on many threads stay whole and apart.</summary>
+    [Fact]
+    public void Frames_built_on_many_threads_at_once_are_each_whole()
+    {
+        var ids = Enumerable.Range(0, 2_000).Select(i => $"{i}.{i * 7}").ToArray();
+        var frames = new byte[ids.Length][];
+        Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => frames[i] = ServerFrames.ConnectionEstablished(ids[i], 120));
+        for (var i = 0; i < ids.Length; i++)
+            Assert.Equal(ids[i], ParseString(Parse(frames[i]).GetProperty("data")).GetProperty("socket_id").GetString());
+    }
+
+    /// <summary>A frame bigger than the kept buffer, then small ones: none carries bytes of another.</summary>
+    [Fact]
+    public void A_huge_frame_does_not_leak_into_the_next_ones()
+    {
+        var huge = new string('x', 200_000);
+        var big = ServerFrames.ChannelEvent("e", "c", huge);
+        Assert.Equal(huge, Parse(big).GetProperty("data").GetString());
+        var small = ServerFrames.ChannelEvent("e", "c", "y");
+        Assert.Equal("""{"event":"e","channel":"c","data":"y"}""", Encoding.UTF8.GetString(small));
+        var established = Parse(ServerFrames.ConnectionEstablished("1.2", 30));
+        Assert.Equal(30, ParseString(established.GetProperty("data")).GetProperty("activity_timeout").GetInt32());
+    }
 }

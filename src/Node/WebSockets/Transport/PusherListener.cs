@@ -140,10 +140,12 @@ public sealed class PusherListener : IConnectionListener
     /// <summary>The Pusher upgrade the connection starts with, or null when it is anything else.</summary>
     private async Task<(UpgradeRequest Head, int HeadLength)?> PeekUpgradeAsync(Socket socket)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        timeout.CancelAfter(PusherConnectionMiddleware.HeadTimeout);
+        // No request head in time: the socket is closed, which ends the wait below. A timer, not a cancellation token
+        // passed to the receive: the socket keeps the token of its last receive, and with it the token's source.
+        using var deadline = TimeProvider.System.CreateTimer(static state => ((Socket)state!).Dispose(), socket,
+            PusherConnectionMiddleware.HeadTimeout, Timeout.InfiniteTimeSpan);
         // Wait for the first bytes holding no buffer: a connection that is slow to speak costs nothing but its socket.
-        await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, timeout.Token);
+        await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
         var buffer = ArrayPool<byte>.Shared.Rent(UpgradeRequestParser.MaxHeadBytes);
         try
         {
@@ -151,7 +153,7 @@ public sealed class PusherListener : IConnectionListener
             var seen = -1;
             while (true)
             {
-                var peeked = await socket.ReceiveAsync(buffer.AsMemory(0, UpgradeRequestParser.MaxHeadBytes), SocketFlags.Peek, timeout.Token);
+                var peeked = await socket.ReceiveAsync(buffer.AsMemory(0, UpgradeRequestParser.MaxHeadBytes), SocketFlags.Peek);
                 if (peeked == 0 || !UpgradeRequestParser.CouldBePusherUpgrade(buffer.AsSpan(0, peeked), _pathPrefix)) return null;
                 var status = UpgradeRequestParser.TryParse(new ReadOnlySequence<byte>(buffer, 0, peeked), _pathPrefix, out var upgrade, out var end);
                 if (status == UpgradeRequestParser.Status.PusherUpgrade)
@@ -161,7 +163,7 @@ public sealed class PusherListener : IConnectionListener
                 // there, so wait a little, longer each time, until more has come.
                 if (peeked == seen) pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 200));
                 seen = peeked;
-                await Task.Delay(pause, TimeProvider.System, timeout.Token);
+                await Task.Delay(pause, TimeProvider.System);
             }
         }
         finally

@@ -10,7 +10,7 @@ namespace Broadcaster.Node.WebSockets;
 /// writes them. Actors enqueue from any thread and never wait. The writer takes everything queued since it last ran,
 /// frames it into the pipe and flushes once, so a burst of events costs one send, not one per event.
 /// </summary>
-public sealed class WebSocketConnection : IPusherSocket, IValueTaskSource
+public sealed class WebSocketConnection : IPusherSocket, IValueTaskSource, IThreadPoolWorkItem
 {
     /// <summary>How long the client has to answer our close frame (or to start reading again) before it is cut off.</summary>
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(3);
@@ -21,8 +21,11 @@ public sealed class WebSocketConnection : IPusherSocket, IValueTaskSource
     private readonly AppTraffic _traffic;
     private readonly Lock _gate = new();
     private readonly Queue<(byte Opcode, ReadOnlyMemory<byte> Payload)> _queue = new();
-    /// <summary>The writer's wake-up: completed by the first frame queued while it waits; no allocation per wait.</summary>
-    private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
+    /// <summary>
+    /// The writer's wake-up: completed by the first frame queued while it waits; no allocation per wait. Completed only
+    /// from <see cref="IThreadPoolWorkItem.Execute"/>, so the writer runs there, inline.
+    /// </summary>
+    private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = false };
     private bool _writerWaiting;
     private bool _pending;
     private int _closeCode;
@@ -68,7 +71,7 @@ public sealed class WebSocketConnection : IPusherSocket, IValueTaskSource
             else SlowConsumer();
             wake = Wake();
         }
-        if (wake) _wake.SetResult(true);
+        if (wake) ScheduleWriter();
         if (!queued) _ = AbortLaterAsync();
         return queued;
     }
@@ -97,7 +100,7 @@ public sealed class WebSocketConnection : IPusherSocket, IValueTaskSource
             _closeReason = reason;
             wake = Wake();
         }
-        if (wake) _wake.SetResult(true);
+        if (wake) ScheduleWriter();
     }
 
     /// <summary>Writes queued frames until the close frame is out or the pipe is gone.</summary>
@@ -165,7 +168,7 @@ public sealed class WebSocketConnection : IPusherSocket, IValueTaskSource
             _queue.Enqueue((opcode, payload));
             wake = Wake();
         }
-        if (wake) _wake.SetResult(true);
+        if (wake) ScheduleWriter();
     }
 
     /// <summary>
@@ -214,6 +217,15 @@ public sealed class WebSocketConnection : IPusherSocket, IValueTaskSource
             return new ValueTask(this, _wake.Version);
         }
     }
+
+    /// <summary>
+    /// Wakes the writer through the thread pool's global queue, first in first out. A fan-out wakes thousands of writers
+    /// from one thread; queued there as continuations they went to that thread's local queue, which its owner runs
+    /// newest first, so on a saturated machine the first-woken connections waited for all the others.
+    /// </summary>
+    private void ScheduleWriter() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    void IThreadPoolWorkItem.Execute() => _wake.SetResult(true);
 
     void IValueTaskSource.GetResult(short token) => _wake.GetResult(token);
 

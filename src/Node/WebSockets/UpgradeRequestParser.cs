@@ -79,28 +79,23 @@ public static class UpgradeRequestParser
 
         ReadOnlySpan<byte> upgrade = default, version = default, webSocketKey = default, origin = default;
         var connectionUpgrade = false;
-        var sawUpgrade = false;
-        while (headers.Length > 0 || lineEnd >= 0)
+        if (lineEnd >= 0)
         {
-            lineEnd = headers.IndexOf(CrLf);
-            var line = lineEnd < 0 ? headers : headers[..lineEnd];
-            headers = lineEnd < 0 ? ReadOnlySpan<byte>.Empty : headers[(lineEnd + 2)..];
-            var colon = line.IndexOf((byte)':');
-            if (colon <= 0) return null;
-            var name = Trim(line[..colon]);
-            var value = Trim(line[(colon + 1)..]);
-            if (Ascii.EqualsIgnoreCase(name, "upgrade"u8))
+            foreach (var range in headers.Split(CrLf))
             {
-                upgrade = value;
-                sawUpgrade = true;
+                var line = headers[range];
+                var colon = line.IndexOf((byte)':');
+                if (colon <= 0) return null;
+                var name = Trim(line[..colon]);
+                var value = Trim(line[(colon + 1)..]);
+                if (Ascii.EqualsIgnoreCase(name, "upgrade"u8)) upgrade = value;
+                else if (Ascii.EqualsIgnoreCase(name, "connection"u8)) connectionUpgrade |= HasToken(value, "upgrade"u8);
+                else if (Ascii.EqualsIgnoreCase(name, "sec-websocket-version"u8)) version = value;
+                else if (Ascii.EqualsIgnoreCase(name, "sec-websocket-key"u8)) webSocketKey = value;
+                else if (Ascii.EqualsIgnoreCase(name, "origin"u8)) origin = value;
             }
-            else if (Ascii.EqualsIgnoreCase(name, "connection"u8)) connectionUpgrade |= HasToken(value, "upgrade"u8);
-            else if (Ascii.EqualsIgnoreCase(name, "sec-websocket-version"u8)) version = value;
-            else if (Ascii.EqualsIgnoreCase(name, "sec-websocket-key"u8)) webSocketKey = value;
-            else if (Ascii.EqualsIgnoreCase(name, "origin"u8)) origin = value;
-            if (lineEnd < 0) break;
         }
-        if (!sawUpgrade || !HasToken(upgrade, "websocket"u8) || !connectionUpgrade || !version.SequenceEqual("13"u8)) return null;
+        if (!HasToken(upgrade, "websocket"u8) || !connectionUpgrade || !version.SequenceEqual("13"u8)) return null;
         var socketKey = Encoding.Latin1.GetString(webSocketKey);
         if (!WebSocketHandshake.IsValidKey(socketKey)) return null;
         var protocol = query < 0 ? "" : QueryValue(target[(query + 1)..], "protocol"u8);

@@ -19,7 +19,7 @@ namespace Broadcaster.Actors.Channels;
 /// queued before any event that reaches the new socket, every event the directory takes after it reaches the socket,
 /// and a connection sees the events of all its channels in the order the node accepted them.
 /// </summary>
-public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
+public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
 {
     private readonly ChannelKey _key;
     private readonly ProtocolLimits _limits;
@@ -28,6 +28,8 @@ public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
     private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private readonly ChannelRoster? _roster;
     private long _received;
+    /// <summary>False on a presence channel until the members on other nodes are known; until then everything is stashed.</summary>
+    private bool _serving;
 
     public IStash Stash { get; set; } = null!;
 
@@ -39,18 +41,10 @@ public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
         _events = events;
         if (ChannelName.TypeOf(key.Channel) != ChannelType.Presence)
         {
-            Become(Serving);
+            _serving = true;
             return;
         }
         _roster = new ChannelRoster();
-        // Until the members on other nodes are known, a subscription reply could not list them: hold everything.
-        Receive<RemoteMembers>(m =>
-        {
-            foreach (var member in m.Members) _roster.RemoteAdded(member);
-            Stash.UnstashAll();
-            Become(Serving);
-        });
-        ReceiveAny(_ => Stash.Stash());
     }
 
     public static Props Props(ChannelKey key, ProtocolLimits limits, IActorRef presence, EventPublisher events) =>
@@ -62,26 +56,62 @@ public sealed class ChannelActor : ReceiveActor, IWithUnboundedStash
         if (_roster is not null) _presence.Tell(new WatchChannel(_key));
     }
 
-    private void Serving()
+    /// <remarks>
+    /// An untyped actor: a <c>ReceiveActor</c> builds its handler table for every instance, and a node has an actor per
+    /// channel, so every new channel paid for it.
+    /// </remarks>
+    protected override void OnReceive(object message)
     {
-        Receive<Subscribe>(s => Command(() => OnSubscribe(s)));
-        Receive<Unsubscribe>(u => Command(() => OnUnsubscribe(u.SocketId)));
-        Receive<ClientPublish>(p => Command(() =>
+        if (!_serving)
         {
-            if (!_subscribers.ContainsKey(p.SenderSocketId)) return;
-            // Delivered here by the directory like any event, and published for the other nodes.
-            var clientEvent = new ChannelEvent(_key.AppId, _key.Channel, p.Frame, p.SenderSocketId);
-            _events.Publish(Context.Parent, clientEvent, Self);
-        }));
-        Receive<RemoteMemberChanged>(OnRemoteMemberChanged);
+            // A subscription reply could not list the members on other nodes yet: hold everything until they are known.
+            if (message is RemoteMembers remote)
+            {
+                foreach (var member in remote.Members) _roster!.RemoteAdded(member);
+                _serving = true;
+                Stash.UnstashAll();
+            }
+            else Stash.Stash();
+            return;
+        }
+        switch (message)
+        {
+            case Subscribe subscribe:
+                _received++;
+                OnSubscribe(subscribe);
+                AfterCommand();
+                break;
+            case Unsubscribe unsubscribe:
+                _received++;
+                OnUnsubscribe(unsubscribe.SocketId);
+                AfterCommand();
+                break;
+            case ClientPublish publish:
+                _received++;
+                OnClientPublish(publish);
+                AfterCommand();
+                break;
+            case RemoteMemberChanged change:
+                OnRemoteMemberChanged(change);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
-    /// <summary>Runs a command the directory forwarded and, when the channel is left empty, says so with the count.</summary>
-    private void Command(Action handle)
+    /// <summary>After a command the directory forwarded: when the channel is left empty, says so with the count.</summary>
+    private void AfterCommand()
     {
-        _received++;
-        handle();
         if (_subscribers.Count == 0) Context.Parent.Tell(new ChannelIdle(_key, _received));
+    }
+
+    private void OnClientPublish(ClientPublish p)
+    {
+        if (!_subscribers.ContainsKey(p.SenderSocketId)) return;
+        // Delivered here by the directory like any event, and published for the other nodes.
+        var clientEvent = new ChannelEvent(_key.AppId, _key.Channel, p.Frame, p.SenderSocketId);
+        _events.Publish(Context.Parent, clientEvent, Self);
     }
 
     private void OnSubscribe(Subscribe s)

@@ -77,17 +77,14 @@ public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
         switch (message)
         {
             case Subscribe subscribe:
-                _received++;
                 OnSubscribe(subscribe);
                 AfterCommand();
                 break;
             case Unsubscribe unsubscribe:
-                _received++;
                 OnUnsubscribe(unsubscribe.SocketId);
                 AfterCommand();
                 break;
             case ClientPublish publish:
-                _received++;
                 OnClientPublish(publish);
                 AfterCommand();
                 break;
@@ -100,9 +97,10 @@ public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
         }
     }
 
-    /// <summary>After a command the directory forwarded: when the channel is left empty, says so with the count.</summary>
+    /// <summary>After a command the directory forwarded: counts it, and when the channel is left empty, says so with the count.</summary>
     private void AfterCommand()
     {
+        _received++;
         if (_subscribers.Count == 0) Context.Parent.Tell(new ChannelIdle(_key, _received));
     }
 

@@ -155,9 +155,9 @@ public sealed class PusherListener : IConnectionListener
             {
                 var peeked = await socket.ReceiveAsync(buffer.AsMemory(0, UpgradeRequestParser.MaxHeadBytes), SocketFlags.Peek);
                 if (peeked == 0 || !UpgradeRequestParser.CouldBePusherUpgrade(buffer.AsSpan(0, peeked), _pathPrefix)) return null;
-                var status = UpgradeRequestParser.TryParse(new ReadOnlySequence<byte>(buffer, 0, peeked), _pathPrefix, out var upgrade, out var end);
-                if (status == UpgradeRequestParser.Status.PusherUpgrade)
-                    return (upgrade!, (int)new ReadOnlySequence<byte>(buffer, 0, peeked).Slice(0, end).Length);
+                var head = new ReadOnlySequence<byte>(buffer, 0, peeked);
+                var status = UpgradeRequestParser.TryParse(head, _pathPrefix, out var upgrade, out var end);
+                if (status == UpgradeRequestParser.Status.PusherUpgrade) return (upgrade!, (int)head.Slice(0, end).Length);
                 if (status == UpgradeRequestParser.Status.Other) return null;
                 // The head came in pieces (rare: clients send it in one). A peek returns at once while any byte is
                 // there, so wait a little, longer each time, until more has come.

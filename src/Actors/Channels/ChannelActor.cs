@@ -27,15 +27,18 @@ public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
     private readonly EventPublisher _events;
     private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private readonly ChannelRoster? _roster;
+    /// <summary>The app wants occupied/vacated webhooks: this node's first and last subscriber go to the presence replica.</summary>
+    private readonly bool _reportOccupancy;
     private long _received;
     /// <summary>False on a presence channel until the members on other nodes are known; until then everything is stashed.</summary>
     private bool _serving;
 
     public IStash Stash { get; set; } = null!;
 
-    public ChannelActor(ChannelKey key, ProtocolLimits limits, IActorRef presence, EventPublisher events)
+    public ChannelActor(ChannelKey key, ProtocolLimits limits, IActorRef presence, EventPublisher events, bool reportOccupancy)
     {
         _key = key;
+        _reportOccupancy = reportOccupancy;
         _limits = limits;
         _presence = presence;
         _events = events;
@@ -47,9 +50,9 @@ public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
         _roster = new ChannelRoster();
     }
 
-    public static Props Props(ChannelKey key, ProtocolLimits limits, IActorRef presence, EventPublisher events) =>
+    public static Props Props(ChannelKey key, ProtocolLimits limits, IActorRef presence, EventPublisher events, bool reportOccupancy = false) =>
         // The constructor's arguments as values, not as an expression tree: the tree is built anew for every channel.
-        Akka.Actor.Props.Create<ChannelActor>(key, limits, presence, events).WithMailbox(LeanMailbox.Path);
+        Akka.Actor.Props.Create<ChannelActor>(key, limits, presence, events, reportOccupancy).WithMailbox(LeanMailbox.Path);
 
     protected override void PreStart()
     {
@@ -77,13 +80,21 @@ public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
         switch (message)
         {
             case Subscribe subscribe:
+            {
+                var before = _subscribers.Count;
                 OnSubscribe(subscribe);
+                ReportOccupancy(before);
                 AfterCommand();
                 break;
+            }
             case Unsubscribe unsubscribe:
+            {
+                var before = _subscribers.Count;
                 OnUnsubscribe(unsubscribe.SocketId);
+                ReportOccupancy(before);
                 AfterCommand();
                 break;
+            }
             case ClientPublish publish:
                 OnClientPublish(publish);
                 AfterCommand();
@@ -102,6 +113,19 @@ public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
     {
         _received++;
         if (_subscribers.Count == 0) Context.Parent.Tell(new ChannelIdle(_key, _received));
+    }
+
+    /// <summary>
+    /// Tells the presence replica that this node now has the channel occupied (or no longer has): the cluster's
+    /// occupied/vacated webhooks follow its <see cref="ClusterSets.Occupied"/> set. Called around each change of the
+    /// subscriber count, with the count before it.
+    /// </summary>
+    private void ReportOccupancy(int before)
+    {
+        if (!_reportOccupancy || (before == 0) == (_subscribers.Count == 0)) return;
+        var set = ClusterSets.OccupiedOf(_key.AppId);
+        if (before == 0) _presence.Tell(new LocalMemberJoined(set, ClusterSets.Entry(_key.Channel)));
+        else _presence.Tell(new LocalMemberLeft(set, _key.Channel));
     }
 
     private void OnClientPublish(ClientPublish p)

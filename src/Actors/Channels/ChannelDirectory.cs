@@ -1,7 +1,10 @@
 using Akka.Actor;
+using Broadcaster.Actors.Sockets;
+using Broadcaster.Actors.Webhooks;
 using Broadcaster.Actors.Wire;
-using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Channels;
+using Broadcaster.Protocol.Frames;
+using Broadcaster.Protocol.Webhooks;
 
 namespace Broadcaster.Actors.Channels;
 
@@ -17,9 +20,15 @@ namespace Broadcaster.Actors.Channels;
 /// for every socket, with no lock and no allocation per delivery. A reply and the array that adds its socket are
 /// applied in one step here, so no event reaches a socket before its reply and every later one does.
 /// </para>
+/// <para>
+/// It also keeps the node's <see cref="ChannelCache"/>: the last API event of every cache channel, stored as it passes
+/// through, and queued right behind a new subscriber's reply (or <c>pusher:cache_miss</c>), in the same step.
+/// </para>
 /// </summary>
-public sealed class ChannelDirectory : ReceiveActor
+public sealed class ChannelDirectory : ReceiveActor, IWithTimers
 {
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
+
     private sealed class Slot(IActorRef actor)
     {
         public IActorRef Actor { get; } = actor;
@@ -29,29 +38,51 @@ public sealed class ChannelDirectory : ReceiveActor
     }
 
     private readonly Dictionary<ChannelKey, Slot> _slots = new();
-    private readonly ProtocolLimits _limits;
+    private readonly ChannelSettings _settings;
     private readonly IActorRef _presence;
+    private readonly IActorRef _webhooks;
     private readonly EventPublisher _events;
+    private readonly ChannelCache _cache;
     private long _nextChildId;
 
-    /// <param name="presence">The node's <see cref="Presence.PresenceActor"/>, for presence channels.</param>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <param name="presence">The node's <see cref="Presence.PresenceActor"/>, for presence channels and occupancy.</param>
+    /// <param name="webhooks">The node's <see cref="WebhookEmitter"/>, told of cache misses.</param>
     /// <param name="events">How client events are delivered here and published for the other nodes, in one order.</param>
-    public ChannelDirectory(ProtocolLimits limits, IActorRef presence, EventPublisher events)
+    public ChannelDirectory(ChannelSettings settings, IActorRef presence, IActorRef webhooks, EventPublisher events)
     {
-        _limits = limits;
+        _settings = settings;
         _presence = presence;
+        _webhooks = webhooks;
         _events = events;
+        _cache = new ChannelCache(settings.CacheTtl, settings.Time);
         Receive<ChannelEnvelope>(OnCommand);
         Receive<ChannelEvent>(e =>
         {
-            if (_slots.TryGetValue(new ChannelKey(e.AppId, e.Channel), out var slot)) Deliver(slot.Subscribers, e.Frame, e.ExceptSocketId);
+            var key = new ChannelKey(e.AppId, e.Channel);
+            if (e.FromApi && ChannelName.IsCache(e.Channel)) _cache.Store(key, e.Frame);
+            if (_slots.TryGetValue(key, out var slot)) Deliver(slot.Subscribers, e.Frame, e.ExceptSocketId);
         });
         Receive<SubscribersChanged>(c =>
         {
             if (!_slots.TryGetValue(c.Key, out var slot) || !slot.Actor.Equals(Sender)) return;
-            c.ReplyTo?.TrySend(c.Reply);
+            if (c.ReplyTo is { } replyTo)
+            {
+                replyTo.TrySend(c.Reply);
+                if (ChannelName.IsCache(c.Key.Channel)) ReplayCache(c.Key, replyTo);
+            }
             slot.Subscribers = c.Subscribers;
         });
+        Receive<GetCachedEvent>(q => Sender.Tell(_cache.TryGet(q.Key, out var frame, out var left)
+            ? new CachedEventAnswer(frame, left) : new CachedEventAnswer(null, TimeSpan.Zero)));
+        Receive<CacheSnapshotRequest>(_ => Sender.Tell(new CacheSnapshot(
+            _cache.Entries().Select(e => new CacheSnapshotEntry(e.Key.AppId, e.Key.Channel, e.Frame, (long)e.Left.TotalMilliseconds)).ToList())));
+        Receive<CacheSnapshot>(s =>
+        {
+            foreach (var e in s.Entries) _cache.Merge(new ChannelKey(e.AppId, e.Channel), e.Frame, TimeSpan.FromMilliseconds(e.LeftMs));
+        });
+        Receive<PurgeCache>(_ => _cache.Purge());
         Receive<MemberEvent>(m =>
         {
             if (_slots.TryGetValue(m.Key, out var slot) && slot.Actor.Equals(Sender)) DeliverMemberEvent(slot.Subscribers, m.Frame, m.ExceptUserId);
@@ -73,8 +104,23 @@ public sealed class ChannelDirectory : ReceiveActor
         Receive<GetChannelActorCount>(_ => Sender.Tell(Context.GetChildren().Count()));
     }
 
-    public static Props Props(ProtocolLimits limits, IActorRef presence, EventPublisher events) =>
-        Akka.Actor.Props.Create(() => new ChannelDirectory(limits, presence, events));
+    public static Props Props(ChannelSettings settings, IActorRef presence, IActorRef webhooks, EventPublisher events) =>
+        Akka.Actor.Props.Create(() => new ChannelDirectory(settings, presence, webhooks, events));
+
+    protected override void PreStart() => Timers.StartPeriodicTimer("purge", PurgeCache.Instance, PurgeInterval);
+
+    /// <summary>Right behind a cache channel's subscription reply: its cached event, or a cache miss (and its webhook).</summary>
+    private void ReplayCache(ChannelKey key, IPusherSocket socket)
+    {
+        if (_cache.TryGet(key, out var frame, out _))
+        {
+            socket.TrySend(frame);
+            return;
+        }
+        socket.TrySend(ServerFrames.CacheMiss(key.Channel));
+        if (_settings.Apps(key.AppId)?.WantsWebhook(Webhook.CacheMiss) == true)
+            _webhooks.Tell(new WebhookHappened(key.AppId, WebhookEvent.CacheMiss(key.Channel)));
+    }
 
     /// <summary>
     /// A channel actor that fails on one message is resumed with its state: restarting it would drop its subscribers
@@ -89,7 +135,9 @@ public sealed class ChannelDirectory : ReceiveActor
         if (!_slots.TryGetValue(key, out var slot))
         {
             if (envelope.Command is not Subscribe) return;
-            var actor = Context.ActorOf(ChannelActor.Props(key, _limits, _presence, _events), $"channel-{++_nextChildId}");
+            var app = _settings.Apps(key.AppId);
+            var reportOccupancy = app is not null && (app.WantsWebhook(Webhook.ChannelOccupied) || app.WantsWebhook(Webhook.ChannelVacated));
+            var actor = Context.ActorOf(ChannelActor.Props(key, _settings.Limits, _presence, _events, reportOccupancy), $"channel-{++_nextChildId}");
             Context.Watch(actor);
             _slots[key] = slot = new Slot(actor);
         }

@@ -55,3 +55,15 @@ internal sealed record MemberEvent(ChannelKey Key, ReadOnlyMemory<byte> Frame, s
 /// it only if it forwarded no command since, so a subscribe racing the last unsubscribe is never lost.
 /// </summary>
 internal sealed record ChannelIdle(ChannelKey Key, long Received);
+
+/// <summary>The cached event of a cache channel on this node; answered with <see cref="CachedEventAnswer"/>.</summary>
+public sealed record GetCachedEvent(ChannelKey Key);
+
+/// <param name="Frame">The cached event's frame; null when nothing is cached.</param>
+/// <param name="Left">How long it is kept still.</param>
+public sealed record CachedEventAnswer(ReadOnlyMemory<byte>? Frame, TimeSpan Left);
+
+internal sealed record PurgeCache
+{
+    public static PurgeCache Instance { get; } = new();
+}

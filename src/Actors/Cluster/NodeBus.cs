@@ -29,6 +29,12 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         public string NodeId { get; } = nodeId;
         public bool Welcomed { get; set; }
         public bool HasSnapshot { get; set; }
+        /// <summary>
+        /// Its cached events arrived. Asked for with the snapshot and again while linking, but not waited for: a node of
+        /// an earlier version does not know the request, and readiness must not hang on it during a rolling restart.
+        /// </summary>
+        public bool HasCache { get; set; }
+        public bool Linked => Welcomed && HasSnapshot;
     }
 
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
@@ -36,6 +42,7 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
     private readonly IActorRef _channels;
     private readonly IActorRef _presence;
     private readonly IActorRef _connectionCounts;
+    private readonly IActorRef _users;
     private readonly NodeCounters _counters;
     private readonly string _nodeId;
     /// <summary>The other Up nodes, by address, with the incarnation seen Up.</summary>
@@ -48,8 +55,9 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public NodeBus(IActorRef topic, IActorRef channels, IActorRef presence, IActorRef connectionCounts, NodeCounters counters)
+    public NodeBus(IActorRef topic, IActorRef channels, IActorRef presence, IActorRef connectionCounts, IActorRef users, NodeCounters counters)
     {
+        _users = users;
         _topic = topic;
         _channels = channels;
         _presence = presence;
@@ -70,9 +78,10 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         Receive<LinkTick>(_ =>
         {
             // Only while some peer is not linked yet: an idle node's timers are most of the CPU it uses.
-            if (_peers.Values.All(p => p.Welcomed && p.HasSnapshot)) Timers.Cancel("link");
+            if (_peers.Values.All(p => p.Linked)) Timers.Cancel("link");
             if (_peers.Values.Any(p => !p.Welcomed)) Greet();
             foreach (var (address, peer) in _peers.Where(p => p.Value.Welcomed && !p.Value.HasSnapshot)) RequestSnapshot(address);
+            foreach (var (address, peer) in _peers.Where(p => p.Value.Welcomed && !p.Value.HasCache)) RequestCache(address);
         });
 
         Receive<BusHello>(h =>
@@ -85,6 +94,16 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
             found.Peer.Welcomed = true;
             _linked++;
             RequestSnapshot(found.Address);
+            RequestCache(found.Address);
+        });
+        Receive<CacheSnapshot>(s =>
+        {
+            if (PeerBySender() is { } peer) peer.HasCache = true;
+            _channels.Tell(s);
+        });
+        Receive<TerminateUser>(t =>
+        {
+            if (FromPeer()) _users.Tell(t);
         });
         Receive<PresenceSnapshot>(s =>
         {
@@ -106,8 +125,8 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         Receive<GetBusStatus>(_ => Sender.Tell(Status()));
     }
 
-    public static Props Props(IActorRef topic, IActorRef channels, IActorRef presence, IActorRef connectionCounts, NodeCounters counters) =>
-        Akka.Actor.Props.Create(() => new NodeBus(topic, channels, presence, connectionCounts, counters));
+    public static Props Props(IActorRef topic, IActorRef channels, IActorRef presence, IActorRef connectionCounts, IActorRef users, NodeCounters counters) =>
+        Akka.Actor.Props.Create(() => new NodeBus(topic, channels, presence, connectionCounts, users, counters));
 
     protected override void PreStart()
     {
@@ -161,6 +180,12 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
     private void RequestSnapshot(Address address) =>
         Context.ActorSelection(new RootActorPath(address) / Self.Path.Parent.Elements / "presence").Tell(new PresenceSnapshotRequest(_nodeId));
 
+    /// <summary>Point to point to the peer's channel directory, which answers this bus with the cache channels' events it holds.</summary>
+    private void RequestCache(Address address) =>
+        Context.ActorSelection(new RootActorPath(address) / Self.Path.Parent.Elements / "channels").Tell(new CacheSnapshotRequest(_nodeId));
+
+    private Peer? PeerBySender() => _peers.TryGetValue(Sender.Path.Address, out var peer) ? peer : null;
+
     private (Address Address, Peer Peer)? PeerById(string nodeId)
     {
         foreach (var (address, peer) in _peers)
@@ -188,7 +213,7 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
 
     private BusStatus Status()
     {
-        var waiting = _peers.Where(p => !_unreachable.Contains(p.Key) && !(p.Value.Welcomed && p.Value.HasSnapshot))
+        var waiting = _peers.Where(p => !_unreachable.Contains(p.Key) && !p.Value.Linked)
             .Select(p => p.Key.ToString()).OrderBy(a => a, StringComparer.Ordinal).ToList();
         if (!_subscribed) waiting.Insert(0, "self (cluster topic subscription)");
         if (!_selfUp) waiting.Insert(0, "self (not Up yet)");

@@ -2,6 +2,8 @@ using Akka.Actor;
 using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Mailboxes;
 using Broadcaster.Actors.Sockets;
+using Broadcaster.Actors.Users;
+using Broadcaster.Actors.Webhooks;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Channels;
 using Broadcaster.Protocol.Frames;
@@ -20,7 +22,7 @@ public sealed class ConnectionActor : UntypedActor
 {
     private readonly PusherApp _app;
     private readonly IPusherSocket _socket;
-    private readonly IActorRef _channels;
+    private readonly ConnectionRoutes _routes;
     private readonly ConnectionSettings _settings;
     private readonly LivenessWheel _wheel;
     /// <summary>Subscribed channels with their type and, on presence channels, the user id this socket joined as.</summary>
@@ -32,20 +34,20 @@ public sealed class ConnectionActor : UntypedActor
     private bool _authorized;
     private bool _closed;
 
-    public ConnectionActor(PusherApp app, IPusherSocket socket, IActorRef channels, ConnectionSettings settings, LivenessWheel wheel)
+    public ConnectionActor(PusherApp app, IPusherSocket socket, ConnectionRoutes routes, ConnectionSettings settings, LivenessWheel wheel)
     {
         _app = app;
         _socket = socket;
-        _channels = channels;
+        _routes = routes;
         _settings = settings;
         _wheel = wheel;
         _lastActivity = settings.Time.GetTimestamp();
         _rateLimiter = new ClientEventRateLimiter(settings.Limits.ClientEventsPerSecond, settings.Time);
     }
 
-    public static Props Props(PusherApp app, IPusherSocket socket, IActorRef channels, ConnectionSettings settings, LivenessWheel wheel) =>
+    public static Props Props(PusherApp app, IPusherSocket socket, ConnectionRoutes routes, ConnectionSettings settings, LivenessWheel wheel) =>
         // The constructor's arguments as values, not as an expression tree: the tree is built anew for every connection.
-        Akka.Actor.Props.Create<ConnectionActor>(app, socket, channels, settings, wheel).WithMailbox(LeanMailbox.Path);
+        Akka.Actor.Props.Create<ConnectionActor>(app, socket, routes, settings, wheel).WithMailbox(LeanMailbox.Path);
 
     protected override void OnReceive(object message)
     {
@@ -71,6 +73,13 @@ public sealed class ConnectionActor : UntypedActor
             case SocketClosed:
                 Context.Stop(Self);
                 break;
+            case TerminateConnection when !_closed:
+                _socket.TrySend(ServerFrames.Error(4009, "You got disconnected by the app."));
+                CloseSocket(4009, "You got disconnected by the app.");
+                Debug("terminated by the app");
+                break;
+            case TerminateConnection:
+                break;
             case AuthorizationDeadline:
                 break;
             default:
@@ -91,7 +100,7 @@ public sealed class ConnectionActor : UntypedActor
 
     protected override void PostStop()
     {
-        foreach (var channel in _subscriptions.Keys) _channels.Tell(new ChannelEnvelope(_app.Id, channel, new Unsubscribe(SocketId)));
+        foreach (var channel in _subscriptions.Keys) _routes.Channels.Tell(new ChannelEnvelope(_app.Id, channel, new Unsubscribe(SocketId)));
         _subscriptions.Clear();
         // Idempotent when the socket is already closed; after a crash of this actor it tells the client to reconnect.
         _socket.Close(4200, "Connection reset, please reconnect");
@@ -157,9 +166,9 @@ public sealed class ConnectionActor : UntypedActor
             if (type == ChannelType.Presence)
             {
                 if (channelData is null && _user is not null) member = _user.AsMember();
-                else if (!ChannelData.TryParse(channelData, _settings.Limits, out member, out var error))
+                else if (!ChannelData.TryParse(channelData, _settings.Limits, out member, out var error, out var errorType))
                 {
-                    Refuse(channel!, "AuthError", error, 400);
+                    Refuse(channel!, errorType, error, errorType == "LimitReached" ? 4100 : 400);
                     return;
                 }
             }
@@ -172,7 +181,7 @@ public sealed class ConnectionActor : UntypedActor
         if (type != ChannelType.Public) _authorized = true;
         // A repeated subscribe changes nothing: the channel keeps the identity the socket first joined with.
         _subscriptions.TryAdd(channel!, (type, member?.UserId));
-        _channels.Tell(new ChannelEnvelope(_app.Id, channel!, new Subscribe(_socket, Self, member)));
+        _routes.Channels.Tell(new ChannelEnvelope(_app.Id, channel!, new Subscribe(_socket, Self, member)));
         Debug(member is null ? $"subscribed to {channel}" : $"subscribed to {channel} as user {member.UserId}");
     }
 
@@ -185,7 +194,7 @@ public sealed class ConnectionActor : UntypedActor
     private void OnUnsubscribe(string? channel)
     {
         if (channel is null || !_subscriptions.Remove(channel)) return;
-        _channels.Tell(new ChannelEnvelope(_app.Id, channel, new Unsubscribe(SocketId)));
+        _routes.Channels.Tell(new ChannelEnvelope(_app.Id, channel, new Unsubscribe(SocketId)));
         Debug($"unsubscribed from {channel}");
     }
 
@@ -203,6 +212,8 @@ public sealed class ConnectionActor : UntypedActor
         }
         _authorized = true;
         _socket.TrySend(ServerFrames.SigninSuccess(data.UserData!));
+        // After the reply is queued: the directory may queue the watchlist's current view right behind it.
+        _routes.Users.Tell(new UserSignedIn(_app, _user!, _socket));
         Debug($"signed in as user {_user!.Id}");
     }
 
@@ -236,7 +247,9 @@ public sealed class ConnectionActor : UntypedActor
             return;
         }
         var relayed = ServerFrames.ClientEvent(frame.Event, channel, frame.RawData, subscription.UserId);
-        _channels.Tell(new ChannelEnvelope(_app.Id, channel, new ClientPublish(relayed, SocketId)));
+        _routes.Channels.Tell(new ChannelEnvelope(_app.Id, channel, new ClientPublish(relayed, SocketId)));
+        if (_app.WantsWebhook(Protocol.Webhooks.Webhook.ClientEvent))
+            _routes.Webhooks.Tell(new WebhookHappened(_app.Id, Protocol.Webhooks.WebhookEvent.ClientEvent(channel, frame.Event, frame.RawData, SocketId, subscription.UserId)));
         // The one log line on the per-message path: build it only when someone reads it.
         if (_settings.DebugLog is not null) Debug($"client event {frame.Event} on {channel}");
     }

@@ -9,15 +9,15 @@ namespace Broadcaster.Actors.Connections;
 /// </summary>
 public sealed class ConnectionShard : ReceiveActor
 {
-    public ConnectionShard(IActorRef channels, ConnectionSettings settings, LivenessWheel wheel)
+    public ConnectionShard(ConnectionRoutes routes, ConnectionSettings settings, LivenessWheel wheel)
     {
         Receive<OpenConnection>(open =>
-            Sender.Tell(Context.ActorOf(ConnectionActor.Props(open.App, open.Socket, channels, settings, wheel), open.Socket.SocketId)));
+            Sender.Tell(Context.ActorOf(ConnectionActor.Props(open.App, open.Socket, routes, settings, wheel), open.Socket.SocketId)));
         Receive<GetConnectionActorCount>(_ => Sender.Tell(Context.GetChildren().Count()));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    public static Props Props(IActorRef channels, ConnectionSettings settings, LivenessWheel wheel) =>
-        Akka.Actor.Props.Create(() => new ConnectionShard(channels, settings, wheel));
+    public static Props Props(ConnectionRoutes routes, ConnectionSettings settings, LivenessWheel wheel) =>
+        Akka.Actor.Props.Create(() => new ConnectionShard(routes, settings, wheel));
 }

@@ -16,11 +16,11 @@ public sealed class ConnectionSupervisor : ReceiveActor
     private readonly LivenessWheel _wheel;
     private readonly IActorRef[] _shards;
 
-    public ConnectionSupervisor(IActorRef channels, ConnectionSettings settings)
+    public ConnectionSupervisor(ConnectionRoutes routes, ConnectionSettings settings)
     {
         _wheel = new LivenessWheel(settings.Time, new[] { settings.ActivityTimeout, settings.PongTimeout, settings.UserAuthenticationTimeout }.Min());
         _shards = Enumerable.Range(0, Shards)
-            .Select(i => Context.ActorOf(ConnectionShard.Props(channels, settings, _wheel), $"shard-{i}"))
+            .Select(i => Context.ActorOf(ConnectionShard.Props(routes, settings, _wheel), $"shard-{i}"))
             .ToArray();
         Receive<OpenConnection>(open => _shards[(uint)open.Socket.SocketId.GetHashCode() % Shards].Forward(open));
         ReceiveAsync<GetConnectionActorCount>(async query =>
@@ -36,6 +36,6 @@ public sealed class ConnectionSupervisor : ReceiveActor
 
     protected override void PostStop() => _wheel.Dispose();
 
-    public static Props Props(IActorRef channels, ConnectionSettings settings) =>
-        Akka.Actor.Props.Create(() => new ConnectionSupervisor(channels, settings));
+    public static Props Props(ConnectionRoutes routes, ConnectionSettings settings) =>
+        Akka.Actor.Props.Create(() => new ConnectionSupervisor(routes, settings));
 }

@@ -5,6 +5,8 @@ using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Actors.Presence;
+using Broadcaster.Actors.Users;
+using Broadcaster.Actors.Webhooks;
 using Broadcaster.Actors.Wire;
 
 namespace Broadcaster.Actors.Guardian;
@@ -30,13 +32,15 @@ public sealed class NodeGuardian : ReceiveActor
         var self = NodeIds.Of(Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress);
         var presence = Start(PresenceActor.Props(self, topic), "presence");
         var events = new EventPublisher(topic);
-        var channels = Start(ChannelDirectory.Props(settings.Limits, presence, events), "channels");
-        var connections = Start(ConnectionSupervisor.Props(channels, settings.Connections), "connections");
+        var webhooks = Start(WebhookEmitter.Props(settings.Apps, settings.Webhooks, presence, settings.WebhookDelay, settings.Time), "webhooks");
+        var channels = Start(ChannelDirectory.Props(settings.Channels, presence, webhooks, events), "channels");
+        var users = Start(UserDirectory.Props(presence), "users");
+        var connections = Start(ConnectionSupervisor.Props(new ConnectionRoutes(channels, users, webhooks), settings.Connections), "connections");
         var counts = Start(ConnectionCountGossip.Props(settings.ConnectionCounter, topic), "connection-counts");
-        var bus = Start(NodeBus.Props(topic, channels, presence, counts, settings.Connections.Counters), "bus");
+        var bus = Start(NodeBus.Props(topic, channels, presence, counts, users, settings.Connections.Counters), "bus");
         var status = Start(NodeStatusActor.Props(bus, channels, presence, settings.ConnectionCounter, settings.QueryTimeout), "status");
         var restarts = Start(RestartScheduler.Props(settings.Restart, settings.Time), "restarts");
-        var refs = new NodeRefs(connections, channels, presence, bus, status, restarts, events);
+        var refs = new NodeRefs(connections, channels, presence, bus, status, restarts, events) { Users = users, Webhooks = webhooks };
 
         Receive<Terminated>(t =>
         {

@@ -20,6 +20,22 @@ public sealed record NodeRefs(
 {
     public const string GuardianName = "node";
 
+    /// <summary>The <see cref="Actors.Users.UserDirectory"/>: signed-in users, terminate, watchlists.</summary>
+    public IActorRef Users { get; init; } = ActorRefs.Nobody;
+
+    /// <summary>The <see cref="Actors.Webhooks.WebhookEmitter"/>.</summary>
+    public IActorRef Webhooks { get; init; } = ActorRefs.Nobody;
+
+    /// <summary>
+    /// <c>terminate_connections</c> accepted by this node's HTTP API: handed to this node's user directory and published
+    /// for the others, like an event.
+    /// </summary>
+    public void TerminateUser(TerminateUser terminate)
+    {
+        Users.Tell(terminate, Bus);
+        ClusterTopic.Publish(Topic, terminate, Bus);
+    }
+
     /// <summary>Creates the <see cref="NodeGuardian"/> at <c>/user/node</c>; completes once its children exist.</summary>
     public static Task<NodeRefs> StartAsync(ActorSystem system, NodeSettings settings)
     {

@@ -1,5 +1,7 @@
 using Broadcaster.Actors.Apps;
+using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Connections;
+using Broadcaster.Actors.Webhooks;
 using Broadcaster.Protocol.Apps;
 
 namespace Broadcaster.Actors.Guardian;
@@ -7,7 +9,23 @@ namespace Broadcaster.Actors.Guardian;
 /// <summary>What the node guardian needs to start the node's actors.</summary>
 public sealed record NodeSettings
 {
-    public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
+    public ProtocolLimits Limits
+    {
+        get => Channels.Limits;
+        init => Channels = Channels with { Limits = value };
+    }
+
+    /// <summary>The channel directory's settings: limits, the app lookup, the cache TTL, the clock.</summary>
+    public ChannelSettings Channels { get; init; } = new();
+
+    /// <summary>The app of an id; null for an unknown id.</summary>
+    public Func<string, PusherApp?> Apps => Channels.Apps;
+
+    /// <summary>Where due webhooks go: the node's delivery pipeline.</summary>
+    public IWebhookSink Webhooks { get; init; } = NoWebhooks.Instance;
+
+    /// <summary>How long <c>channel_vacated</c> and <c>member_removed</c> wait (<c>broadcaster.webhooks.delay-vacated</c>).</summary>
+    public TimeSpan WebhookDelay { get; init; } = TimeSpan.FromSeconds(3);
 
     public ConnectionSettings Connections { get; init; } = new();
 

@@ -17,6 +17,7 @@ public sealed class PresenceActor : ReceiveActor
     private readonly IActorRef _topic;
     private readonly Dictionary<ChannelKey, IActorRef> _watchers = new();
     private readonly Dictionary<IActorRef, ChannelKey> _watched = new();
+    private readonly List<IActorRef> _listeners = [];
     private long _sequence;
 
     /// <param name="self">This node's id in deltas (<see cref="NodeIds"/>).</param>
@@ -33,6 +34,10 @@ public sealed class PresenceActor : ReceiveActor
             Context.Watch(Sender);
             Sender.Tell(new RemoteMembers(_replica.RemoteMembers(w.Key)));
         });
+        Receive<ListenToClusterChanges>(_ =>
+        {
+            if (!_listeners.Contains(Sender)) _listeners.Add(Sender);
+        });
         Receive<Terminated>(t =>
         {
             if (!_watched.Remove(t.ActorRef, out var key)) return;
@@ -42,11 +47,13 @@ public sealed class PresenceActor : ReceiveActor
         {
             _replica.LocalJoined(j.Key, j.Member);
             Publish(new PresenceDelta(self, ++_sequence, j.Key.AppId, j.Key.Channel, j.Member, true));
+            TellListeners();
         });
         Receive<LocalMemberLeft>(l =>
         {
             _replica.LocalLeft(l.Key, l.UserId);
             Publish(new PresenceDelta(self, ++_sequence, l.Key.AppId, l.Key.Channel, new Protocol.Presence.PresenceMember(l.UserId, "{}"), false));
+            TellListeners();
         });
         Receive<PresenceDelta>(d => Notify(_replica.ApplyDelta(d)));
         Receive<PresenceSnapshot>(s => Notify(_replica.ApplySnapshot(s)));
@@ -68,5 +75,14 @@ public sealed class PresenceActor : ReceiveActor
         {
             if (_watchers.TryGetValue(change.Key, out var watcher)) watcher.Tell(new RemoteMemberChanged(change.Member, change.Added));
         }
+        TellListeners();
+    }
+
+    private void TellListeners()
+    {
+        var changes = _replica.TakeClusterChanges();
+        if (changes.Count == 0) return;
+        var message = new ClusterMembersChanged(changes);
+        foreach (var listener in _listeners) listener.Tell(message);
     }
 }

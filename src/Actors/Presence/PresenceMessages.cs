@@ -21,6 +21,18 @@ public sealed record LocalMemberJoined(ChannelKey Key, PresenceMember Member);
 /// <summary>From a channel actor: a user's last socket on this node left the channel.</summary>
 public sealed record LocalMemberLeft(ChannelKey Key, string UserId);
 
+/// <summary>
+/// From an actor that follows every member appearing in or vanishing from the whole cluster (webhooks, watchlists):
+/// from now on it is told <see cref="ClusterMembersChanged"/>, in order, for the life of the node. Sent when the
+/// listener starts, before the node links with any peer, so it misses nothing.
+/// </summary>
+public sealed record ListenToClusterChanges
+{
+    public static ListenToClusterChanges Instance { get; } = new();
+}
+
+public sealed record ClusterMembersChanged(IReadOnlyList<ClusterChange> Changes);
+
 /// <summary>A node was removed from the cluster: forget the members it owned.</summary>
 public sealed record OriginRemoved(string Origin);
 

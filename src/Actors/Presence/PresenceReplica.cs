@@ -31,14 +31,31 @@ public sealed class PresenceReplica(string self)
     /// members back. Node ids carry the incarnation, so a restarted node is a new origin.
     /// </summary>
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+    /// <summary>Members that appeared in or vanished from the whole cluster since <see cref="TakeClusterChanges"/>.</summary>
+    private List<ClusterChange> _clusterChanges = [];
 
     public string Self { get; } = self;
 
-    /// <summary>Members (user, channel) with a socket on this node.</summary>
-    public int LocalMemberCount() => _channels.Values.Sum(c => c.Values.Count(u => u.Origins.Contains(Self)));
+    /// <summary>Members (user, channel) of presence channels with a socket on this node.</summary>
+    public int LocalMemberCount() => PresenceChannels().Sum(c => c.Values.Count(u => u.Origins.Contains(Self)));
 
-    /// <summary>Members (user, channel) in the whole cluster.</summary>
-    public int MemberCount() => _channels.Values.Sum(c => c.Count);
+    /// <summary>Members (user, channel) of presence channels in the whole cluster.</summary>
+    public int MemberCount() => PresenceChannels().Sum(c => c.Count);
+
+    /// <summary>
+    /// Every member that appeared in the cluster (its first origin) or vanished from it (its last) since the last call,
+    /// in order, local changes included: what once-per-cluster effects (webhooks, watchlists) follow.
+    /// </summary>
+    public List<ClusterChange> TakeClusterChanges()
+    {
+        var taken = _clusterChanges;
+        _clusterChanges = [];
+        return taken;
+    }
+
+    /// <summary>Real presence channels: the replica also carries the node-set keys of <see cref="ClusterSets"/>.</summary>
+    private IEnumerable<Dictionary<string, User>> PresenceChannels() =>
+        _channels.Where(c => !ClusterSets.IsSet(c.Key.Channel)).Select(c => c.Value);
 
     public int UserCount(ChannelKey key) => _channels.TryGetValue(key, out var c) ? c.Count : 0;
 
@@ -145,7 +162,11 @@ public sealed class PresenceReplica(string self)
     private void Add(ChannelKey key, string origin, PresenceMember member)
     {
         if (!_channels.TryGetValue(key, out var users)) _channels[key] = users = new Dictionary<string, User>(StringComparer.Ordinal);
-        if (!users.TryGetValue(member.UserId, out var user)) users[member.UserId] = user = new User(member);
+        if (!users.TryGetValue(member.UserId, out var user))
+        {
+            users[member.UserId] = user = new User(member);
+            _clusterChanges.Add(new ClusterChange(key, member, true));
+        }
         user.Origins.Add(origin);
     }
 
@@ -155,6 +176,7 @@ public sealed class PresenceReplica(string self)
         user.Origins.Remove(origin);
         if (user.Origins.Count > 0) return;
         users.Remove(userId);
+        _clusterChanges.Add(new ClusterChange(key, user.First, false));
         if (users.Count == 0) _channels.Remove(key);
     }
 }

@@ -34,6 +34,9 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         RestartNode => "R",
         GetNodeStatus => "NQ",
         NodeStatusReport => "N",
+        TerminateUser => "TU",
+        CacheSnapshotRequest => "KQ",
+        CacheSnapshot => "K",
         _ => throw new ArgumentException($"{o.GetType()} is not a wire message"),
     };
 
@@ -47,6 +50,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case ChannelEvent e:
                     w.Write(e.AppId); w.Write(e.Channel); WriteOptional(w, e.ExceptSocketId);
                     w.Write(e.Frame.Length); w.Write(e.Frame.Span);
+                    // Appended: an older reader stops before it.
+                    w.Write(e.FromApi);
                     break;
                 case PresenceDelta d:
                     w.Write(d.Origin); w.Write(d.Sequence); w.Write(d.AppId); w.Write(d.Channel); WriteMember(w, d.Member); w.Write(d.Joined);
@@ -75,6 +80,12 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case NodeStatusReport n:
                     w.Write(n.NodeId); w.Write(n.Ready); w.Write(n.Connections); w.Write(n.Channels); w.Write(n.Subscriptions); w.Write(n.PresenceMembers);
                     break;
+                case TerminateUser t: w.Write(t.AppId); w.Write(t.UserId); break;
+                case CacheSnapshotRequest q: w.Write(q.RequestedBy); break;
+                case CacheSnapshot k:
+                    w.Write(k.Entries.Count);
+                    foreach (var e in k.Entries) { w.Write(e.AppId); w.Write(e.Channel); w.Write(e.Frame.Length); w.Write(e.Frame.Span); w.Write(e.LeftMs); }
+                    break;
                 default: throw new ArgumentException($"{o.GetType()} is not a wire message");
             }
         }
@@ -98,6 +109,9 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
             "R" => new RestartNode(r.ReadString(), r.ReadInt32()),
             "NQ" => GetNodeStatus.Instance,
             "N" => new NodeStatusReport(r.ReadString(), r.ReadBoolean(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()),
+            "TU" => new TerminateUser(r.ReadString(), r.ReadString()),
+            "KQ" => new CacheSnapshotRequest(r.ReadString()),
+            "K" => new CacheSnapshot(ReadList(r, () => new CacheSnapshotEntry(r.ReadString(), r.ReadString(), r.ReadBytes(r.ReadInt32()), r.ReadInt64()))),
             _ => throw new ArgumentException($"Unknown wire message manifest '{manifest}'"),
         };
     }
@@ -116,7 +130,9 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         var channel = r.ReadString();
         var except = ReadOptional(r);
         var frame = r.ReadBytes(r.ReadInt32());
-        return new ChannelEvent(appId, channel, frame, except);
+        // A node of an earlier version does not send the flag: its events are not cached here.
+        var fromApi = r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean();
+        return new ChannelEvent(appId, channel, frame, except, fromApi);
     }
 
     private static void WriteMember(BinaryWriter w, PresenceMember m)

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using Broadcaster.Protocol.Apps;
+using Broadcaster.Protocol.Webhooks;
 
 namespace Broadcaster.Node.Configuration;
 
@@ -88,7 +89,74 @@ internal static class AppsLoader
             MaxConnections: Int("max-connections", -1),
             EnableClientMessages: Bool("enable-client-messages", false),
             EnableUserAuthentication: Bool("enable-user-authentication", false),
-            AllowedOrigins: origins);
+            AllowedOrigins: origins,
+            EnableSubscriptionCount: Bool("enable-subscription-count", false),
+            EnableWatchlistEvents: Bool("enable-watchlist-events", false),
+            Webhooks: obj.Items.TryGetValue("webhooks", out var hooks) ? ReadWebhooks(hooks, $"{path}.webhooks") : null);
+    }
+
+    private static readonly string[] WebhookKeys = ["url", "event-types", "filter", "headers"];
+    private static readonly string[] FilterKeys = ["channel-name-starts-with", "channel-name-ends-with"];
+
+    private static List<Webhook> ReadWebhooks(HoconValue value, string path)
+    {
+        IList<HoconValue> items;
+        try
+        {
+            if (value.IsString() || value.IsObject()) throw new FormatException();
+            items = value.GetArray();
+        }
+        catch (Exception)
+        {
+            throw new SettingsException($"{path}: expected a list of {{ url, event-types, filter, headers }}");
+        }
+        return items.Select((item, i) => ReadWebhook(item, $"{path}[{i}]")).ToList();
+    }
+
+    private static Webhook ReadWebhook(HoconValue value, string path)
+    {
+        if (!value.IsObject()) throw new SettingsException($"{path}: expected an object {{ url, event-types, filter, headers }}");
+        var obj = value.GetObject();
+        OptionsLoader.CheckKeys(obj, path, WebhookKeys);
+        var url = obj.Items.TryGetValue("url", out var u) ? u.GetString() : null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new SettingsException($"{path}.url: expected an http:// or https:// URL");
+        List<string> types;
+        try
+        {
+            if (!obj.Items.TryGetValue("event-types", out var t) || t.IsString() || t.IsObject()) throw new FormatException();
+            types = t.GetArray().Select(x => x.GetString()).ToList();
+        }
+        catch (Exception)
+        {
+            throw new SettingsException($"{path}.event-types: expected a list of {string.Join(", ", Webhook.AllEventTypes)}");
+        }
+        if (types.Count == 0) throw new SettingsException($"{path}.event-types: must name at least one event type");
+        foreach (var type in types.Where(t => !Webhook.AllEventTypes.Contains(t)))
+            throw new SettingsException($"{path}.event-types: unknown event type '{type}' (known: {string.Join(", ", Webhook.AllEventTypes)})");
+        string starts = "", ends = "";
+        if (obj.Items.TryGetValue("filter", out var f))
+        {
+            if (!f.IsObject()) throw new SettingsException($"{path}.filter: expected {{ channel-name-starts-with, channel-name-ends-with }}");
+            OptionsLoader.CheckKeys(f.GetObject(), $"{path}.filter", FilterKeys);
+            starts = f.GetObject().Items.TryGetValue("channel-name-starts-with", out var sv) ? sv.GetString() ?? "" : "";
+            ends = f.GetObject().Items.TryGetValue("channel-name-ends-with", out var ev) ? ev.GetString() ?? "" : "";
+        }
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (obj.Items.TryGetValue("headers", out var h))
+        {
+            if (!h.IsObject()) throw new SettingsException($"{path}.headers: expected an object of header names and values");
+            foreach (var (name, v) in h.GetObject().Items)
+            {
+                if (name.Length == 0 || name.Any(c => c <= ' ' || c is ':' or '(' or ')' or ',' or '"' or '/' or '[' or ']' or '{' or '}' or '=' or ';'))
+                    throw new SettingsException($"{path}.headers: '{name}' is not a header name");
+                // The body's signature and type are what receivers check: an app cannot replace them.
+                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || name.StartsWith("X-Pusher-", StringComparison.OrdinalIgnoreCase))
+                    throw new SettingsException($"{path}.headers: '{name}' is set by the server");
+                headers[name] = v.GetString() ?? "";
+            }
+        }
+        return new Webhook(url!, types.ToHashSet(StringComparer.Ordinal), starts, ends, headers);
     }
 
     private static void Validate(List<PusherApp> apps)

@@ -36,6 +36,9 @@ public sealed record BroadcasterOptions
     public LogLevel AkkaLogLevel { get; init; } = LogLevel.Warning;
     /// <summary>Signs <c>restart</c>/<c>status</c> requests (auth_key "admin"); empty: only app credentials do.</summary>
     public string AdminSecret { get; init; } = "";
+    public WebhookOptions Webhooks { get; init; } = new();
+    /// <summary>How long the last event of a cache channel is kept (PROTOCOL.md 2.8).</summary>
+    public TimeSpan CacheTtl { get; init; } = TimeSpan.FromMinutes(30);
 
     public ConnectionSettings ToConnectionSettings(Action<string>? debugLog, NodeCounters counters, TimeProvider? time = null) => new()
     {

@@ -21,8 +21,9 @@ public static class OptionsLoader
          "max-presence-user-info-size", "max-presence-user-id-length", "api-requests-per-second"];
     private static readonly string[] AppKeys =
         ["id", "key", "secret", "name", "enabled", "max-connections", "enable-client-messages",
-         "enable-user-authentication", "allowed-origins"];
-    private static readonly string[] TopKeys = ["server", "limits", "apps", "cluster", "tls", "metrics", "logging", "admin"];
+         "enable-user-authentication", "allowed-origins", "enable-subscription-count", "enable-watchlist-events", "webhooks"];
+    private static readonly string[] TopKeys = ["server", "limits", "apps", "cluster", "tls", "metrics", "logging", "admin", "webhooks", "cache"];
+    private static readonly string[] WebhookKeys = ["batch-window", "batch-size", "delay-vacated", "retry-for", "retry-delay", "timeout", "queue-size"];
     private static readonly string[] MetricsKeys = ["enabled", "host", "port"];
     private static readonly string[] LoggingKeys = ["level", "akka-level"];
     private static readonly string[] TlsKeys = ["certificate", "key", "passphrase", "ca-bundle", "verify-peer", "allow-self-signed", "reload-interval"];
@@ -66,6 +67,8 @@ public static class OptionsLoader
         CheckKeys(config, "broadcaster.metrics", MetricsKeys);
         CheckKeys(config, "broadcaster.logging", LoggingKeys);
         CheckKeys(config, "broadcaster.admin", ["secret"]);
+        CheckKeys(config, "broadcaster.webhooks", WebhookKeys);
+        CheckKeys(config, "broadcaster.cache", ["ttl"]);
         string? Env(string name) => environment[name] as string is { Length: > 0 } v ? v : null;
 
         var host = cli.Host ?? Env("BROADCASTER_HOST") ?? config.GetString("broadcaster.server.host");
@@ -112,6 +115,17 @@ public static class OptionsLoader
             LogLevel = Level(Env("BROADCASTER_LOG_LEVEL") ?? config.GetString("broadcaster.logging.level"), "broadcaster.logging.level"),
             AkkaLogLevel = Level(config.GetString("broadcaster.logging.akka-level"), "broadcaster.logging.akka-level"),
             AdminSecret = Env("BROADCASTER_ADMIN_SECRET") ?? config.GetString("broadcaster.admin.secret") ?? "",
+            Webhooks = new WebhookOptions
+            {
+                BatchWindow = Duration(config, "broadcaster.webhooks.batch-window", TimeSpan.FromMilliseconds(1)),
+                BatchSize = Int(config, "broadcaster.webhooks.batch-size", 1, 1000),
+                DelayVacated = Duration(config, "broadcaster.webhooks.delay-vacated", TimeSpan.Zero),
+                RetryFor = Duration(config, "broadcaster.webhooks.retry-for", TimeSpan.FromMilliseconds(10)),
+                RetryDelay = Duration(config, "broadcaster.webhooks.retry-delay", TimeSpan.FromMilliseconds(10)),
+                Timeout = Duration(config, "broadcaster.webhooks.timeout", TimeSpan.FromMilliseconds(100)),
+                QueueSize = Int(config, "broadcaster.webhooks.queue-size", 1),
+            },
+            CacheTtl = Duration(config, "broadcaster.cache.ttl", TimeSpan.FromSeconds(1)),
         };
     }
 

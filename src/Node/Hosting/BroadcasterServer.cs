@@ -123,11 +123,16 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton<ApiRateLimiter>();
         builder.Services.AddSingleton<SignedRequest>();
         builder.Services.AddSingleton<AdminEndpoint>();
+        builder.Services.AddSingleton<Webhooks.WebhookCounters>();
+        Webhooks.WebhookHttp.Add(builder.Services, options.Webhooks);
 
         var web = builder.Build();
         var actors = started = await NodeActorsFactory.CreateAsync(options, web.Services.GetRequiredService<ILoggerFactory>(),
             web.Services.GetRequiredService<AppConnectionCounter>(), web.Services.GetRequiredService<NodeMetrics>(), restart.Request,
-            web.Services.GetRequiredService<TimeProvider>());
+            web.Services.GetRequiredService<TimeProvider>(),
+            materializer => new Webhooks.WebhookDispatcher(options.Webhooks,
+                web.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Webhooks.WebhookHttp.ClientName), materializer,
+                web.Services.GetRequiredService<Webhooks.WebhookCounters>(), web.Services.GetRequiredService<ILogger<Webhooks.WebhookDispatcher>>()));
         NodeEndpoints.Map(web, options);
         var tracker = web.Services.GetRequiredService<ConnectionTracker>();
         // SIGTERM: clients get 4200 and reconnect elsewhere while Kestrel drains; the node leaves the cluster after.

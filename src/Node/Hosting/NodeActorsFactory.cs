@@ -1,7 +1,10 @@
 using Akka.Actor;
 using Akka.Actor.Setup;
+using Akka.Streams;
 using Broadcaster.Actors.Apps;
+using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Guardian;
+using Broadcaster.Actors.Webhooks;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Metrics;
 
@@ -13,16 +16,26 @@ public static class NodeActorsFactory
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
     /// <param name="restart">Called when this node's turn in a rolling restart comes.</param>
+    /// <param name="webhooks">Makes the node's webhook sender on its actor system (the pipelines run on its materializer).</param>
     public static async Task<NodeActors> CreateAsync(BroadcasterOptions options, ILoggerFactory loggers, AppConnectionCounter counter,
-        NodeMetrics metrics, Action<string> restart, TimeProvider time)
+        NodeMetrics metrics, Action<string> restart, TimeProvider time, Func<IMaterializer, IWebhookSink>? webhooks = null)
     {
         var setup = BootstrapSetup.Create().WithConfig(AkkaConfig.Build(options.Cluster, options.AkkaLogLevel))
             .And(new LoggerFactorySetup(loggers));
         var system = ActorSystem.Create(AkkaConfig.SystemName, setup);
         var debug = loggers.CreateLogger("Broadcaster.Debug");
+        var apps = options.Apps.ToDictionary(a => a.Id, StringComparer.Ordinal);
         var settings = new NodeSettings
         {
-            Limits = options.Limits,
+            Channels = new ChannelSettings
+            {
+                Limits = options.Limits,
+                Apps = id => apps.GetValueOrDefault(id),
+                CacheTtl = options.CacheTtl,
+                Time = time,
+            },
+            Webhooks = webhooks is null || !options.Apps.Any(a => a.Webhooks is { Count: > 0 }) ? NoWebhooks.Instance : webhooks(system.Materializer()),
+            WebhookDelay = options.Webhooks.DelayVacated,
             Connections = options.ToConnectionSettings(line => debug.LogInformation("{Line}", line), metrics.Actors, time),
             ConnectionCounter = counter,
             Restart = who => restart($"rolling restart requested by {who}"),

@@ -37,6 +37,9 @@ public static class NodeEndpoints
         root.Map("/app/{key}", (HttpContext c, string key, PusherWebSocketEndpoint e) => e.HandleAsync(c, key));
         root.Map("/apps/{appId}/{**rest}", (HttpContext c, string appId, string? rest, HttpApiEndpoint e) => e.HandleAsync(c, appId, rest ?? ""));
         root.MapGet("/up", () => Results.Json(new { status = "up" }));
+        // Health probes written for soketi call the root ("OK" there): 200 whether or not a path prefix is set.
+        web.MapGet("/", () => Results.Json(new { status = "ok" }));
+        if (options.PathPrefix.Length > 0) root.MapGet("/", () => Results.Json(new { status = "ok" }));
         root.MapGet("/ready", async (NodeActors actors, ConnectionTracker tracker) =>
         {
             var status = await actors.Bus.Ask<BusStatus>(GetBusStatus.Instance, options.Cluster.QueryTimeout);

@@ -1,6 +1,6 @@
 namespace Broadcaster.Node.HttpApi;
 
-/// <summary>The HTTP API actions below <c>/apps/{app_id}/</c> (PROTOCOL.md 6.3-6.7).</summary>
+/// <summary>The HTTP API actions below <c>/apps/{app_id}/</c> (PROTOCOL.md 6.3-6.8).</summary>
 public enum HttpApiAction
 {
     Events,
@@ -8,4 +8,5 @@ public enum HttpApiAction
     Channels,
     Channel,
     Users,
+    TerminateUserConnections,
 }

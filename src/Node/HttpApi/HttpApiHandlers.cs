@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Akka.Actor;
+using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Presence;
 using Broadcaster.Actors.Wire;
 using Broadcaster.Node.Configuration;
@@ -21,6 +23,7 @@ public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actor
             HttpApiAction.Channels => ChannelsAsync(app, query),
             HttpApiAction.Channel => ChannelAsync(app, ValidChannel(route.Channel!), query),
             HttpApiAction.Users => UsersAsync(app, ValidChannel(route.Channel!)),
+            HttpApiAction.TerminateUserConnections => Task.FromResult(TerminateUser(app, route.User!)),
             _ => throw new ApiError(404, "Unknown route"),
         };
 
@@ -53,7 +56,7 @@ public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actor
         foreach (var channel in request.Channels)
         {
             var frame = ServerFrames.ChannelEvent(request.Name, channel, request.Data);
-            actors.Refs.Publish(new ChannelEvent(app.Id, channel, frame, request.SocketId));
+            actors.Refs.Publish(new ChannelEvent(app.Id, channel, frame, request.SocketId, FromApi: true));
         }
         if (options.Debug)
             logger.LogInformation("[{App}] api event {Event} on {Channels}{Except}", app.Id, request.Name,
@@ -77,7 +80,33 @@ public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actor
         if (info.Contains("user_count") && ChannelName.TypeOf(channel) != ChannelType.Presence)
             throw new ApiError(400, "user_count is only available for presence channels");
         var infos = await queries.ChannelsAsync(app.Id, [channel]);
-        return new ApiAnswer(ApiResponses.Channel(infos.Value[0], info), infos.Missing);
+        var cached = info.Contains("cache") && ChannelName.IsCache(channel) ? await CachedAsync(app, channel) : null;
+        return new ApiAnswer(ApiResponses.Channel(infos.Value[0], info, cached), infos.Missing);
+    }
+
+    /// <summary>This node's copy of the channel's cached event: every node holds every cache channel's (PROTOCOL.md 2.8).</summary>
+    private async Task<CachedEvent?> CachedAsync(PusherApp app, string channel)
+    {
+        var answer = await actors.Channels.Ask<CachedEventAnswer>(new GetCachedEvent(new ChannelKey(app.Id, channel)), options.Cluster.QueryTimeout);
+        if (answer.Frame is not { } frame) return null;
+        using var doc = JsonDocument.Parse(frame);
+        var root = doc.RootElement;
+        return new CachedEvent(root.GetProperty("event").GetString() ?? "", root.TryGetProperty("data", out var data) ? data.GetString() ?? "" : "",
+            (long)Math.Ceiling(answer.Left.TotalSeconds));
+    }
+
+    /// <summary>
+    /// <c>POST users/{user_id}/terminate_connections</c> (PROTOCOL.md 6.8): every node closes that user's signed-in
+    /// connections with 4009. Answered at once: the closing happens on each node as the message reaches it.
+    /// </summary>
+    private ApiAnswer TerminateUser(PusherApp app, string encodedUserId)
+    {
+        var userId = Uri.UnescapeDataString(encodedUserId);
+        if (userId.Length == 0 || userId.Length > options.Limits.MaxUserIdLength)
+            throw new ApiError(400, $"user_id must be 1 to {options.Limits.MaxUserIdLength} characters");
+        actors.Refs.TerminateUser(new TerminateUser(app.Id, userId));
+        if (options.Debug) logger.LogInformation("[{App}] api terminate_connections of user {User}", app.Id, userId);
+        return ApiAnswer.Of(ApiResponses.Empty);
     }
 
     private async Task<ApiAnswer> UsersAsync(PusherApp app, string channel)

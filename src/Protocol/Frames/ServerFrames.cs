@@ -135,6 +135,43 @@ public static class ServerFrames
             w.WriteEndObject();
         });
 
+    /// <summary>
+    /// <c>pusher_internal:watchlist_events</c> (PROTOCOL.md 5.4): <c>data</c> a JSON string of <c>{"events":[...]}</c>,
+    /// an <c>online</c> and an <c>offline</c> entry, each left out when it has no id. No <c>channel</c>.
+    /// </summary>
+    public static byte[] WatchlistEvents(IReadOnlyList<string> online, IReadOnlyList<string> offline) =>
+        Build(w =>
+        {
+            w.WriteString("event", "pusher_internal:watchlist_events");
+            w.WriteString("data", Inner(i =>
+            {
+                i.WriteStartArray("events");
+                foreach (var (name, ids) in new[] { ("online", online), ("offline", offline) })
+                {
+                    if (ids.Count == 0) continue;
+                    i.WriteStartObject();
+                    i.WriteString("name", name);
+                    i.WriteStartArray("user_ids");
+                    foreach (var id in ids) i.WriteStringValue(id);
+                    i.WriteEndArray();
+                    i.WriteEndObject();
+                }
+                i.WriteEndArray();
+            }));
+        });
+
+    /// <summary>
+    /// <c>pusher_internal:subscription_count</c> (PROTOCOL.md 2.10): <c>data</c> a JSON string of
+    /// <c>{"subscription_count":n}</c>.
+    /// </summary>
+    public static byte[] SubscriptionCount(string channel, int count) =>
+        Build(w =>
+        {
+            w.WriteString("event", "pusher_internal:subscription_count");
+            w.WriteString("channel", channel);
+            w.WriteString("data", Inner(i => i.WriteNumber("subscription_count", count)));
+        });
+
     public static byte[] CacheMiss(string channel) =>
         Build(w =>
         {

@@ -7,9 +7,17 @@ namespace Broadcaster.Protocol.Presence;
 /// <summary>Reads presence <c>channel_data</c> (PROTOCOL.md 2.6). Numeric user ids are the same user as their string form.</summary>
 public static class ChannelData
 {
-    public static bool TryParse(string? channelData, ProtocolLimits limits, out PresenceMember? member, out string error)
+    public static bool TryParse(string? channelData, ProtocolLimits limits, out PresenceMember? member, out string error) =>
+        TryParse(channelData, limits, out member, out error, out _);
+
+    /// <param name="errorType">
+    /// The <c>pusher:subscription_error</c> type of a refusal: <c>LimitReached</c> for a <c>user_info</c> over the limit
+    /// (PROTOCOL.md 2.9), <c>AuthError</c> for anything else.
+    /// </param>
+    public static bool TryParse(string? channelData, ProtocolLimits limits, out PresenceMember? member, out string error, out string errorType)
     {
         member = null;
+        errorType = "AuthError";
         if (string.IsNullOrEmpty(channelData))
         {
             error = "Presence channels require channel_data with a user_id";
@@ -33,6 +41,7 @@ public static class ChannelData
             if (Encoding.UTF8.GetByteCount(info) > limits.MaxUserInfoBytes)
             {
                 error = $"user_info is larger than {limits.MaxUserInfoBytes} bytes";
+                errorType = "LimitReached";
                 return false;
             }
             member = new PresenceMember(userId, info);

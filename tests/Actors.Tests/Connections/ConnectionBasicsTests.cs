@@ -14,7 +14,7 @@ public sealed class ConnectionBasicsTests : ActorTestBase
     public void Connection_established_is_the_first_frame_with_socket_id_and_activity_timeout_as_a_string()
     {
         var channels = NewChannels();
-        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(channels.Directory, new ConnectionSettings { ActivityTimeout = TimeSpan.FromSeconds(42) }));
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(channels.Routes, new ConnectionSettings { ActivityTimeout = TimeSpan.FromSeconds(42) }));
         var probe = CreateTestProbe();
         var socket = new RecordingSocket(SocketId.New(), probe.Ref);
 
@@ -88,7 +88,7 @@ public sealed class ConnectionBasicsTests : ActorTestBase
     public void Supervisor_counts_its_connection_actors_and_a_closed_socket_stops_its_actor()
     {
         var channels = NewChannels();
-        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(channels.Directory, new ConnectionSettings()));
+        var supervisor = Sys.ActorOf(ConnectionSupervisor.Props(channels.Routes, new ConnectionSettings()));
         var a = Connect(supervisor);
         var b = Connect(supervisor);
         Assert.Equal(2, Ask<int>(supervisor, GetConnectionActorCount.Instance));

@@ -18,7 +18,7 @@ public sealed class ConnectionSigninTests : ActorTestBase
 
     [Theory]
     [InlineData("bad-signature")]
-    [InlineData("id-not-a-string")]
+    [InlineData("id-neither-string-nor-number")]
     [InlineData("no-id")]
     [InlineData("not-json")]
     [InlineData("missing-user-data")]
@@ -27,7 +27,7 @@ public sealed class ConnectionSigninTests : ActorTestBase
         var client = Connect(NewChannels());
         var userData = variant switch
         {
-            "id-not-a-string" => """{"id":42}""",
+            "id-neither-string-nor-number" => """{"id":true}""",
             "no-id" => """{"user_info":{}}""",
             "not-json" => "{oops",
             _ => """{"id":"42"}""",
@@ -42,6 +42,18 @@ public sealed class ConnectionSigninTests : ActorTestBase
         var error = client.Probe.ExpectFrame("pusher:error");
         Assert.Equal(4009, error.ErrorCode());
         client.Probe.ExpectClose(4009);
+    }
+
+    [Fact]
+    public void A_numeric_id_signs_in_as_its_decimal_text()
+    {
+        var channels = NewChannels();
+        var client = Connect(channels);
+        const string userData = """{"id":42}""";
+        Send(client, SigninJson(SigninAuth(client.SocketId, userData), userData));
+        Assert.Equal(userData, client.Probe.ExpectFrame("pusher:signin_success").Data!.Value.GetProperty("user_data").GetString());
+        // The identity is the user "42": its server-to-user channel is the one it may join.
+        SubscribeOk(client, "#server-to-user-42");
     }
 
     [Fact]

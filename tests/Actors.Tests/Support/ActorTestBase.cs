@@ -5,6 +5,7 @@ using Akka.TestKit;
 using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Mailboxes;
 using Broadcaster.Actors.Presence;
+using Broadcaster.Actors.Users;
 using Broadcaster.Actors.Wire;
 using Broadcaster.Protocol.Http;
 using Broadcaster.Actors.Connections;
@@ -49,12 +50,17 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
     /// A node's channel side in the test kit's system: presence actor, channel directory and a recording topic.
     /// <paramref name="published"/>, when given, is told every message the node publishes to the cluster.
     /// </summary>
-    protected LocalChannels NewChannels(ProtocolLimits? limits = null, string nodeId = "node-a", IActorRef? published = null)
+    /// <param name="webhooks">Told what the node's webhook emitter would be told (client events, cache misses); a sink by default.</param>
+    protected LocalChannels NewChannels(ProtocolLimits? limits = null, string nodeId = "node-a", IActorRef? published = null,
+        ChannelSettings? settings = null, IActorRef? webhooks = null)
     {
         var topic = Sys.ActorOf(RecordingTopic.Props(published));
         var presence = Sys.ActorOf(PresenceActor.Props(nodeId, topic));
-        var directory = Sys.ActorOf(ChannelDirectory.Props(limits ?? ProtocolLimits.Default, presence, new EventPublisher(topic)));
-        return new LocalChannels(directory, presence, topic);
+        webhooks ??= CreateTestProbe().Ref;
+        var channelSettings = (settings ?? new ChannelSettings()) with { Limits = limits ?? settings?.Limits ?? ProtocolLimits.Default };
+        var directory = Sys.ActorOf(ChannelDirectory.Props(channelSettings, presence, webhooks, new EventPublisher(topic)));
+        var users = Sys.ActorOf(UserDirectory.Props(presence));
+        return new LocalChannels(directory, presence, topic, users, webhooks);
     }
 
     // ---- signatures ----
@@ -95,7 +101,7 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
     // ---- connections ----
 
     protected Client Connect(LocalChannels channels, PusherApp? app = null, ConnectionSettings? settings = null) =>
-        Connect(Sys.ActorOf(ConnectionSupervisor.Props(channels.Directory, settings ?? new ConnectionSettings())), app);
+        Connect(Sys.ActorOf(ConnectionSupervisor.Props(channels.Routes, settings ?? new ConnectionSettings())), app);
 
     protected Client Connect(IActorRef supervisor, PusherApp? app = null)
     {

@@ -21,9 +21,10 @@ public sealed class WireSerializerTests : IDisposable
     /// <summary>Name, message, manifest and the pinned bytes in hex.</summary>
     public static TheoryData<string, object, string, string> WireMessages() => new()
     {
-        { "event", new ChannelEvent("a1", "news", new byte[] { 123, 0, 255 }, "1.2"), "E", "026131046e6577730103312e32030000007b00ff" },
-        { "event without exception", new ChannelEvent("a1", "c", "x"u8.ToArray(), null), "E", "0261310163000100000078" },
-        { "event slice", new ChannelEvent("a", "c", new ReadOnlyMemory<byte>([9, 1, 2, 9], 1, 2), null), "E", "0161016300020000000102" },
+        { "event", new ChannelEvent("a1", "news", new byte[] { 123, 0, 255 }, "1.2"), "E", "026131046e6577730103312e32030000007b00ff00" },
+        { "event without exception", new ChannelEvent("a1", "c", "x"u8.ToArray(), null), "E", "026131016300010000007800" },
+        { "event slice", new ChannelEvent("a", "c", new ReadOnlyMemory<byte>([9, 1, 2, 9], 1, 2), null), "E", "016101630002000000010200" },
+        { "api event", new ChannelEvent("a", "cache-c", "x"u8.ToArray(), null, FromApi: true), "E", "01610763616368652d6300010000007801" },
         { "join", new PresenceDelta("n1", long.MaxValue, "a1", "presence-r", Alice, true), "D", "026e31ffffffffffffff7f0261310a70726573656e63652d7205616c6963650a7b226e223a22c3a4227d01" },
         { "leave", new PresenceDelta("n1", 1, "a1", "presence-r", new PresenceMember("alice", "{}"), false), "D", "026e3101000000000000000261310a70726573656e63652d7205616c696365027b7d00" },
         { "snapshot request", new PresenceSnapshotRequest("n2"), "SQ", "026e32" },
@@ -39,6 +40,10 @@ public sealed class WireSerializerTests : IDisposable
         { "restart node", new RestartNode("admin", 4500), "R", "0561646d696e94110000" },
         { "node status query", GetNodeStatus.Instance, "NQ", "" },
         { "node status", new NodeStatusReport("n1", true, 10, 4, 12, 3), "N", "026e31010a000000040000000c00000003000000" },
+        { "terminate user", new TerminateUser("a1", "42"), "TU", "026131023432" },
+        { "cache snapshot request", new CacheSnapshotRequest("n2"), "KQ", "026e32" },
+        { "cache snapshot", new CacheSnapshot([new("a1", "cache-p", "x"u8.ToArray(), 1500)]), "K", "010000000261310763616368652d700100000078dc05000000000000" },
+        { "empty cache snapshot", new CacheSnapshot([]), "K", "00000000" },
     };
 
     [Theory]
@@ -56,6 +61,16 @@ public sealed class WireSerializerTests : IDisposable
 
         Assert.IsType(message.GetType(), back);
         Assert.True(Same(message, back), $"{name}: {message} came back as {back}");
+    }
+
+    [Fact]
+    public void An_event_from_a_node_of_the_earlier_version_reads_as_not_from_the_api()
+    {
+        // The bytes of ChannelEvent before FromApi was appended: such events are delivered, never cached.
+        var serializer = (WireSerializer)_system.Serialization.FindSerializerFor(new ChannelEvent("a", "c", Array.Empty<byte>(), null));
+        var old = (ChannelEvent)serializer.FromBinary(Convert.FromHexString("0261310163000100000078"), "E");
+        Assert.Equal(("a1", "c", null, false), (old.AppId, old.Channel, old.ExceptSocketId, old.FromApi));
+        Assert.Equal("x"u8.ToArray(), old.Frame.ToArray());
     }
 
     [Fact]
@@ -95,7 +110,9 @@ public sealed class WireSerializerTests : IDisposable
 
     private static bool Same(object expected, object actual) => (expected, actual) switch
     {
-        (ChannelEvent e, ChannelEvent a) => (e.AppId, e.Channel, e.ExceptSocketId) == (a.AppId, a.Channel, a.ExceptSocketId) && e.Frame.Span.SequenceEqual(a.Frame.Span),
+        (ChannelEvent e, ChannelEvent a) => (e.AppId, e.Channel, e.ExceptSocketId, e.FromApi) == (a.AppId, a.Channel, a.ExceptSocketId, a.FromApi) && e.Frame.Span.SequenceEqual(a.Frame.Span),
+        (CacheSnapshot e, CacheSnapshot a) => e.Entries.Count == a.Entries.Count && e.Entries.Zip(a.Entries).All(p =>
+            (p.First.AppId, p.First.Channel, p.First.LeftMs) == (p.Second.AppId, p.Second.Channel, p.Second.LeftMs) && p.First.Frame.Span.SequenceEqual(p.Second.Frame.Span)),
         (PeerConnectionCounts e, PeerConnectionCounts a) => e.Origin == a.Origin && SameCounts(e.Counts, a.Counts),
         (ChannelCounts e, ChannelCounts a) => SameCounts(e.Subscriptions, a.Subscriptions),
         (ChannelCountsQuery e, ChannelCountsQuery a) => e.AppId == a.AppId && (e.Channels ?? []).SequenceEqual(a.Channels ?? []) && (e.Channels is null) == (a.Channels is null),

@@ -54,7 +54,7 @@ public sealed class ScatterGatherTests(ScatterGatherFixture cluster) : IClassFix
                 """{"occupied":true,"subscription_count":4}""");
             await AnswersAsync($"GET /channels of presence- {on}",
                 () => api.GetAsync("channels", [new("filter_by_prefix", "presence-"), new("info", "user_count")]),
-                Json(new { channels = new Dictionary<string, object> { [presence] = new { user_count = 3 } } }));
+                Json(new { channels = new Dictionary<string, object> { [presence] = new { user_count = 3, subscription_count = 4 } } }));
             await AnswersAsync($"POST /events with info {on}",
                 () => api.TriggerAsync(new { name = "counted", channels = new[] { pub, presence }, data = "{}", info = "subscription_count,user_count" }),
                 Json(new

@@ -27,6 +27,18 @@ public class PathPrefixTests(PrefixedServerFixture fixture) : IClassFixture<Pref
     }
 
     [Fact]
+    public async Task The_root_answers_200_with_and_without_the_prefix()
+    {
+        var api = new ApiClient(fixture.Server.Port, TestApps.Main);
+        foreach (var path in new[] { "/", "/ws/" })
+        {
+            var response = await api.SendRawAsync("GET", path, null);
+            Assert.Equal(200, response.Status);
+            Assert.Equal("ok", response.Json.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Signature_over_the_prefixed_path_is_401()
     {
         var api = new ApiClient(fixture.Server.Port, TestApps.Main, "/ws");

@@ -38,6 +38,12 @@ public class HttpApiQueryTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.Equal(2, channels.GetProperty("presence-list-1").GetProperty("user_count").GetInt32());
         Assert.Equal(1, channels.GetProperty("presence-list-2").GetProperty("user_count").GetInt32());
 
+        // Every entry carries its counts unasked.
+        Assert.Equal(1, all.Json.GetProperty("channels").GetProperty("list-orders").GetProperty("subscription_count").GetInt32());
+        Assert.Equal(2, all.Json.GetProperty("channels").GetProperty("presence-list-1").GetProperty("subscription_count").GetInt32());
+        Assert.Equal(2, all.Json.GetProperty("channels").GetProperty("presence-list-1").GetProperty("user_count").GetInt32());
+        Assert.False(all.Json.GetProperty("channels").GetProperty("list-orders").TryGetProperty("user_count", out _));
+
         var none = await Api.GetAsync("channels", "filter_by_prefix", "no-such-prefix-");
         none.AssertOk();
         Assert.Equal("""{"channels":{}}""", none.Body);
@@ -58,7 +64,7 @@ public class HttpApiQueryTests(ServerFixture fixture) : IClassFixture<ServerFixt
     {
         var response = await Api.GetAsync("channels/never-used");
         response.AssertOk();
-        Assert.False(response.Json.GetProperty("occupied").GetBoolean());
+        Assert.Equal("""{"occupied":false,"subscription_count":0}""", response.Body);
     }
 
     [Fact]
@@ -76,9 +82,12 @@ public class HttpApiQueryTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.Equal(1, presence.Json.GetProperty("user_count").GetInt32());
         Assert.Equal(2, presence.Json.GetProperty("subscription_count").GetInt32());
 
+        // The counts come whether or not info asks for them, as soketi sends them (subscription_count; user_count on presence).
         var plain = await Api.GetAsync("channels/info-public-1");
         plain.AssertOk();
-        Assert.Equal("""{"occupied":true}""", plain.Body);
+        Assert.Equal("""{"occupied":true,"subscription_count":1}""", plain.Body);
+        var presenceUnasked = await Api.GetAsync("channels/presence-info-1");
+        Assert.Equal("""{"occupied":true,"user_count":1,"subscription_count":2}""", presenceUnasked.Body);
 
         var counted = await Api.GetAsync("channels/info-public-1", "info", "subscription_count");
         Assert.Equal(1, counted.Json.GetProperty("subscription_count").GetInt32());

@@ -101,12 +101,13 @@ public class PresenceTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         await client.SubscribeAsync("presence-info-limit-ok", $"{{\"user_id\":\"1\",\"user_info\":{Info(1024)}}}");
         var tooBig = $"{{\"user_id\":\"1\",\"user_info\":{Info(1025)}}}";
         await client.SendSubscribeAsync("presence-info-limit", client.Auth("presence-info-limit", tooBig), tooBig);
-        Assert.Equal("presence-info-limit", (await client.ExpectAsync("pusher:subscription_error")).Channel);
+        // A limit, not a bad signature (PROTOCOL.md 2.9): the signature over this channel_data is right.
+        await client.ExpectSubscriptionErrorAsync("presence-info-limit", "LimitReached", 4100);
 
         await client.SubscribeAsync("presence-id-limit-ok", $"{{\"user_id\":\"{new string('u', 128)}\"}}");
         var longId = $"{{\"user_id\":\"{new string('u', 129)}\"}}";
         await client.SendSubscribeAsync("presence-id-limit", client.Auth("presence-id-limit", longId), longId);
-        Assert.Equal("presence-id-limit", (await client.ExpectAsync("pusher:subscription_error")).Channel);
+        await client.ExpectSubscriptionErrorAsync("presence-id-limit", "AuthError", 400);
         await client.PingPongAsync();
     }
 

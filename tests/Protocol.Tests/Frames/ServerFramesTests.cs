@@ -219,6 +219,25 @@ public class ServerFramesTests
         Assert.Equal("cache-x", c.Str("channel"));
     }
 
+    [Fact]
+    public void Watchlist_events_carry_a_string_of_online_and_offline_entries_without_empty_ones()
+    {
+        var both = Parse(ServerFrames.WatchlistEvents(["7"], ["8", "9"]));
+        Assert.Equal(["event", "data"], Keys(both));
+        Assert.Equal("pusher_internal:watchlist_events", both.Str("event"));
+        Assert.Equal("""{"events":[{"name":"online","user_ids":["7"]},{"name":"offline","user_ids":["8","9"]}]}""", both.Str("data"));
+        Assert.Equal("""{"events":[{"name":"offline","user_ids":["8"]}]}""", Parse(ServerFrames.WatchlistEvents([], ["8"])).Str("data"));
+    }
+
+    [Fact]
+    public void Subscription_count_data_is_a_string()
+    {
+        var frame = Parse(ServerFrames.SubscriptionCount("orders", 12));
+        Assert.Equal("pusher_internal:subscription_count", frame.Str("event"));
+        Assert.Equal("orders", frame.Str("channel"));
+        Assert.Equal("""{"subscription_count":12}""", frame.Str("data"));
+    }
+
     /// <summary>The writers are reused per thread and nesting level: frames built at once on many threads stay whole and apart.</summary>
     [Fact]
     public void Frames_built_on_many_threads_at_once_are_each_whole()

@@ -35,13 +35,13 @@ public class ApiResponsesTests
     }
 
     [Fact]
-    public void Channel_list_without_info_has_empty_objects() =>
-        Assert.Equal("{\"channels\":{\"orders\":{},\"presence-room.1\":{}}}",
+    public void Channel_list_without_info_has_the_counts_anyway() =>
+        Assert.Equal("{\"channels\":{\"orders\":{\"subscription_count\":1},\"presence-room.1\":{\"user_count\":2,\"subscription_count\":3}}}",
             S(ApiResponses.ChannelList([new ChannelInfo("orders", 1, 0), new ChannelInfo("presence-room.1", 3, 2)], None)));
 
     [Fact]
     public void Channel_list_with_user_count() =>
-        Assert.Equal("{\"channels\":{\"presence-room.1\":{\"user_count\":2},\"presence-lobby\":{\"user_count\":1}}}",
+        Assert.Equal("{\"channels\":{\"presence-room.1\":{\"user_count\":2,\"subscription_count\":3},\"presence-lobby\":{\"user_count\":1,\"subscription_count\":1}}}",
             S(ApiResponses.ChannelList([new ChannelInfo("presence-room.1", 3, 2), new ChannelInfo("presence-lobby", 1, 1)], new HashSet<string> { "user_count" })));
 
     [Fact]
@@ -55,8 +55,8 @@ public class ApiResponsesTests
             S(ApiResponses.BatchInfo([(new ChannelInfo("orders", 1, 0), None), (new ChannelInfo("presence-room.1", 3, 2), new HashSet<string> { "user_count" })])));
 
     [Theory]
-    [InlineData(0, "{\"occupied\":false}")]
-    [InlineData(3, "{\"occupied\":true}")]
+    [InlineData(0, "{\"occupied\":false,\"user_count\":1,\"subscription_count\":0}")]
+    [InlineData(3, "{\"occupied\":true,\"user_count\":1,\"subscription_count\":3}")]
     public void Channel_always_has_occupied(int subscriptions, string expected) =>
         Assert.Equal(expected, S(ApiResponses.Channel(new ChannelInfo("presence-room.1", subscriptions, 1), None)));
 
@@ -86,6 +86,19 @@ public class ApiResponsesTests
     public void Channel_names_are_not_html_escaped()
     {
         var text = S(ApiResponses.ChannelList([new ChannelInfo("a@b,c;d=e", 1, 0)], None));
-        Assert.Equal("{\"channels\":{\"a@b,c;d=e\":{}}}", text);
+        Assert.Equal("{\"channels\":{\"a@b,c;d=e\":{\"subscription_count\":1}}}", text);
+    }
+
+    [Fact]
+    public void Cache_info_shows_the_cached_event_on_cache_channels_only()
+    {
+        var cache = new HashSet<string> { "cache" };
+        var cached = new CachedEvent("price", "{\"eur\":1.07}", 1799);
+        Assert.Equal("{\"occupied\":false,\"subscription_count\":0,\"cache\":{\"event\":\"price\",\"data\":\"{\\\"eur\\\":1.07}\",\"ttl\":1799}}",
+            S(ApiResponses.Channel(new ChannelInfo("cache-prices", 0, 0), cache, cached)));
+        // Nothing cached, not asked for, or not a cache channel: no field.
+        Assert.Equal("{\"occupied\":false,\"subscription_count\":0}", S(ApiResponses.Channel(new ChannelInfo("cache-prices", 0, 0), cache)));
+        Assert.Equal("{\"occupied\":false,\"subscription_count\":0}", S(ApiResponses.Channel(new ChannelInfo("cache-prices", 0, 0), None, cached)));
+        Assert.Equal("{\"occupied\":false,\"subscription_count\":0}", S(ApiResponses.Channel(new ChannelInfo("prices", 0, 0), cache, cached)));
     }
 }

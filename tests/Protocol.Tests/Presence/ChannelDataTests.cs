@@ -84,6 +84,17 @@ public class ChannelDataTests
     }
 
     [Fact]
+    public void Oversized_user_info_is_a_limit_and_anything_else_an_auth_error()
+    {
+        Assert.False(ChannelData.TryParse("{\"user_id\":\"1\",\"user_info\":" + UserInfoOfBytes(1025) + "}", Limits, out _, out _, out var type));
+        Assert.Equal("LimitReached", type);
+        Assert.False(ChannelData.TryParse("{\"user_id\":\"" + new string('a', 129) + "\"}", Limits, out _, out _, out type));
+        Assert.Equal("AuthError", type);
+        Assert.False(ChannelData.TryParse("not json", Limits, out _, out _, out type));
+        Assert.Equal("AuthError", type);
+    }
+
+    [Fact]
     public void User_info_limit_is_configurable()
     {
         Fails("{\"user_id\":\"1\",\"user_info\":" + UserInfoOfBytes(100) + "}", Limits with { MaxUserInfoBytes = 99 });
@@ -100,17 +111,31 @@ public class ChannelDataTests
     }
 
     [Fact]
-    public void UserData_requires_non_empty_string_id()
+    public void UserData_requires_a_non_empty_string_or_numeric_id()
     {
         Assert.True(UserData.TryParse("{\"id\":\"42\"}", out var u));
-        Assert.Equal(new UserData("42", "{}"), u);
+        Assert.Equal(("42", "{}"), (u!.Id, u.UserInfoJson));
+        Assert.Empty(u.Watchlist);
         Assert.True(UserData.TryParse("{\"id\":\"42\",\"user_info\":{\"name\":\"Ada\"},\"watchlist\":[\"7\"]}", out u));
         Assert.Equal("{\"name\":\"Ada\"}", u!.UserInfoJson);
-        foreach (var bad in new[] { null, "", "{}", "{\"id\":42}", "{\"id\":\"\"}", "{\"id\":null}", "[]", "nope", "{\"id\":\"1\"" })
+        // A numeric id is the user of its decimal text, as in channel_data and as other servers read it.
+        Assert.True(UserData.TryParse("{\"id\":42}", out u));
+        Assert.Equal("42", u!.Id);
+        foreach (var bad in new[] { null, "", "{}", "{\"id\":\"\"}", "{\"id\":null}", "{\"id\":true}", "{\"id\":{}}", "[]", "nope", "{\"id\":\"1\"" })
         {
             Assert.False(UserData.TryParse(bad, out var user), bad);
             Assert.Null(user);
         }
+    }
+
+    [Fact]
+    public void UserData_watchlist_reads_strings_and_numbers_once_each()
+    {
+        Assert.True(UserData.TryParse("{\"id\":\"1\",\"watchlist\":[\"7\",8,\"7\",null,{},\"\"]}", out var u));
+        Assert.Equal(["7", "8"], u!.Watchlist);
+        var many = string.Join(",", Enumerable.Range(1, 150).Select(i => $"\"{i}\""));
+        Assert.True(UserData.TryParse($"{{\"id\":\"1\",\"watchlist\":[{many}]}}", out u));
+        Assert.Equal(150, u!.Watchlist.Count);
     }
 
     [Fact]

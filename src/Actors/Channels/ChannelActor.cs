@@ -80,18 +80,14 @@ public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
         switch (message)
         {
             case Subscribe subscribe:
-            {
-                var before = _subscribers.Count;
                 OnSubscribe(subscribe);
-                ReportOccupancy(before);
                 AfterCommand();
                 break;
-            }
             case Unsubscribe unsubscribe:
             {
                 var before = _subscribers.Count;
                 OnUnsubscribe(unsubscribe.SocketId);
-                ReportOccupancy(before);
+                ReportVacated(before);
                 AfterCommand();
                 break;
             }
@@ -117,15 +113,19 @@ public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
 
     /// <summary>
     /// Tells the presence replica that this node now has the channel occupied (or no longer has): the cluster's
-    /// occupied/vacated webhooks follow its <see cref="ClusterSets.Occupied"/> set. Called around each change of the
-    /// subscriber count, with the count before it.
+    /// occupied/vacated webhooks follow its <see cref="ClusterSets.Occupied"/> set. Occupied is told before the first
+    /// subscriber's member join, vacated after the last one's leave, so the webhooks come in Pusher's order.
     /// </summary>
-    private void ReportOccupancy(int before)
+    private void ReportOccupied()
     {
-        if (!_reportOccupancy || (before == 0) == (_subscribers.Count == 0)) return;
-        var set = ClusterSets.OccupiedOf(_key.AppId);
-        if (before == 0) _presence.Tell(new LocalMemberJoined(set, ClusterSets.Entry(_key.Channel)));
-        else _presence.Tell(new LocalMemberLeft(set, _key.Channel));
+        if (_reportOccupancy && _subscribers.Count == 0)
+            _presence.Tell(new LocalMemberJoined(ClusterSets.OccupiedOf(_key.AppId), ClusterSets.Entry(_key.Channel)));
+    }
+
+    private void ReportVacated(int before)
+    {
+        if (_reportOccupancy && before > 0 && _subscribers.Count == 0)
+            _presence.Tell(new LocalMemberLeft(ClusterSets.OccupiedOf(_key.AppId), _key.Channel));
     }
 
     private void OnClientPublish(ClientPublish p)
@@ -142,6 +142,7 @@ public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
         var socketId = socket.SocketId;
         if (_roster is null || s.Member is not { } member)
         {
+            ReportOccupied();
             _subscribers[socketId] = new Subscriber(socket, null);
             Publish(socket, _roster is null
                 ? ServerFrames.SubscriptionSucceeded(_key.Channel)
@@ -161,6 +162,7 @@ public sealed class ChannelActor : UntypedActor, IWithUnboundedStash
             s.Connection.Tell(new SubscriptionRefused(_key.Channel));
             return;
         }
+        ReportOccupied();
         var (firstLocal, added) = _roster.LocalJoin(member);
         // Told before the reply goes out, so an HTTP users query sent after the client saw the reply finds the member.
         if (firstLocal) _presence.Tell(new LocalMemberJoined(_key, member));

@@ -40,6 +40,7 @@ public sealed class ClusterNode
     public IActorRef Channels => Refs.Channels;
     public IActorRef Presence => Refs.Presence;
     public IActorRef Connections => Refs.Connections;
+    public IActorRef Users => Refs.Users;
 
     public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
     public Address Address => Cluster.SelfAddress;
@@ -48,7 +49,9 @@ public sealed class ClusterNode
     /// <summary>The configuration every test node runs with (also used by the serialization tests).</summary>
     public static Config Config => NodeConfig.Value;
 
-    public static ClusterNode Start(string name, ProtocolLimits? limits = null, ConnectionSettings? settings = null)
+    /// <param name="configure">Changes the node's settings before it starts (apps, webhooks).</param>
+    public static ClusterNode Start(string name, ProtocolLimits? limits = null, ConnectionSettings? settings = null,
+        Func<NodeSettings, NodeSettings>? configure = null)
     {
         var system = ActorSystem.Create(SystemName, Config);
         try
@@ -60,6 +63,7 @@ public sealed class ClusterNode
                 Connections = settings ?? new ConnectionSettings(),
                 ConnectionCounter = counter,
             };
+            if (configure is not null) node = configure(node);
             var refs = NodeRefs.StartAsync(system, node).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
             return new ClusterNode(name, system, counter, refs);
         }

@@ -4,6 +4,7 @@ using Broadcaster.Actors.Presence;
 using Broadcaster.Actors.Wire;
 using Broadcaster.Protocol.Channels;
 using Broadcaster.Actors.Cluster;
+using Broadcaster.Actors.Guardian;
 using Broadcaster.Actors.Connections;
 using Broadcaster.Actors.Tests.Support;
 using Broadcaster.Protocol.Apps;
@@ -26,9 +27,11 @@ public abstract class ClusterTestBase : ActorTestBase
     protected IReadOnlyList<ClusterNode> Nodes => _nodes;
 
     /// <summary>Starts <paramref name="count"/> nodes named A, B, C..., joins them and waits until every one is ready.</summary>
-    protected IReadOnlyList<ClusterNode> StartCluster(int count, ProtocolLimits? limits = null)
+    /// <param name="configure">Changes each node's settings (given its name) before it starts.</param>
+    protected IReadOnlyList<ClusterNode> StartCluster(int count, ProtocolLimits? limits = null,
+        Func<string, NodeSettings, NodeSettings>? configure = null)
     {
-        var nodes = Enumerable.Range(0, count).Select(i => StartNode(((char)('A' + i)).ToString(), limits)).ToList();
+        var nodes = Enumerable.Range(0, count).Select(i => StartNode(((char)('A' + i)).ToString(), limits, configure)).ToList();
         nodes[0].Cluster.Join(nodes[0].Address);
         foreach (var node in nodes.Skip(1)) node.Cluster.Join(nodes[0].Address);
         AwaitReady(nodes);
@@ -36,9 +39,9 @@ public abstract class ClusterTestBase : ActorTestBase
     }
 
     /// <summary>Starts a node that has not joined any cluster yet; it is disposed with the test.</summary>
-    protected ClusterNode StartNode(string name, ProtocolLimits? limits = null)
+    protected ClusterNode StartNode(string name, ProtocolLimits? limits = null, Func<string, NodeSettings, NodeSettings>? configure = null)
     {
-        var node = ClusterNode.Start(name, limits);
+        var node = ClusterNode.Start(name, limits, configure: configure is null ? null : s => configure(name, s));
         lock (_nodes) _nodes.Add(node);
         return node;
     }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Broadcaster.Actors.Presence;
 using Broadcaster.Actors.Sockets;
 using Broadcaster.Actors.Webhooks;
 using Broadcaster.Actors.Wire;
@@ -43,6 +44,7 @@ public sealed class ChannelDirectory : ReceiveActor, IWithTimers
     private readonly IActorRef _webhooks;
     private readonly EventPublisher _events;
     private readonly ChannelCache _cache;
+    private readonly SubscriptionCounts _counts;
     private long _nextChildId;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -57,6 +59,7 @@ public sealed class ChannelDirectory : ReceiveActor, IWithTimers
         _webhooks = webhooks;
         _events = events;
         _cache = new ChannelCache(settings.CacheTtl, settings.Time);
+        _counts = new SubscriptionCounts(settings.Time);
         Receive<ChannelEnvelope>(OnCommand);
         Receive<ChannelEvent>(e =>
         {
@@ -72,15 +75,38 @@ public sealed class ChannelDirectory : ReceiveActor, IWithTimers
                 replyTo.TrySend(c.Reply);
                 if (ChannelName.IsCache(c.Key.Channel)) ReplayCache(c.Key, replyTo);
             }
+            var before = slot.Subscribers.Length;
             slot.Subscribers = c.Subscribers;
+            if (c.Subscribers.Length != before && IsCounted(c.Key)) LocalCountChanged(c.Key, c.Subscribers.Length);
+        });
+        Receive<ChannelCountChanged>(c =>
+        {
+            var key = new ChannelKey(c.AppId, c.Channel);
+            if (IsCounted(key) && _counts.RemoteChanged(c.Origin, key, c.Count) is { } total) TellCount(key, total);
+        });
+        Receive<OriginRemoved>(r =>
+        {
+            foreach (var (key, total) in _counts.OriginRemoved(r.Origin)) TellCount(key, total);
+        });
+        Receive<CountTick>(_ =>
+        {
+            var (publish, send) = _counts.Tick();
+            foreach (var (key, count) in publish) PublishCount(key, count);
+            foreach (var (key, total) in send) TellCount(key, total);
         });
         Receive<GetCachedEvent>(q => Sender.Tell(_cache.TryGet(q.Key, out var frame, out var left)
             ? new CachedEventAnswer(frame, left) : new CachedEventAnswer(null, TimeSpan.Zero)));
-        Receive<CacheSnapshotRequest>(_ => Sender.Tell(new CacheSnapshot(
-            _cache.Entries().Select(e => new CacheSnapshotEntry(e.Key.AppId, e.Key.Channel, e.Frame, (long)e.Left.TotalMilliseconds)).ToList())));
-        Receive<CacheSnapshot>(s =>
+        Receive<ChannelSnapshotRequest>(_ => Sender.Tell(new ChannelSnapshot(settings.NodeId,
+            _cache.Entries().Select(e => new CacheSnapshotEntry(e.Key.AppId, e.Key.Channel, e.Frame, (long)e.Left.TotalMilliseconds)).ToList(),
+            _counts.LocalCounts().Select(c => new CountSnapshotEntry(c.Key.AppId, c.Key.Channel, c.Count)).ToList())));
+        Receive<ChannelSnapshot>(s =>
         {
-            foreach (var e in s.Entries) _cache.Merge(new ChannelKey(e.AppId, e.Channel), e.Frame, TimeSpan.FromMilliseconds(e.LeftMs));
+            foreach (var e in s.Cache) _cache.Merge(new ChannelKey(e.AppId, e.Channel), e.Frame, TimeSpan.FromMilliseconds(e.LeftMs));
+            foreach (var c in s.Counts)
+            {
+                var key = new ChannelKey(c.AppId, c.Channel);
+                if (IsCounted(key) && _counts.RemoteChanged(s.Origin, key, c.Count) is { } total) TellCount(key, total);
+            }
         });
         Receive<PurgeCache>(_ => _cache.Purge());
         Receive<MemberEvent>(m =>
@@ -108,6 +134,35 @@ public sealed class ChannelDirectory : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new ChannelDirectory(settings, presence, webhooks, events));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("purge", PurgeCache.Instance, PurgeInterval);
+
+    /// <summary>
+    /// Channels whose subscriptions are counted cluster-wide: non-presence channels (Pusher counts presence by members)
+    /// of apps that send <c>pusher_internal:subscription_count</c> or want the <c>subscription_count</c> webhook.
+    /// </summary>
+    private bool IsCounted(ChannelKey key) =>
+        _settings.Apps(key.AppId) is { } app && (app.EnableSubscriptionCount || app.WantsWebhook(Webhook.SubscriptionCount)) &&
+        ChannelName.TypeOf(key.Channel) != ChannelType.Presence;
+
+    private void LocalCountChanged(ChannelKey key, int count)
+    {
+        // Throttled work waits for the next tick, which runs only once some app counts.
+        if (!Timers.IsTimerActive("counts")) Timers.StartPeriodicTimer("counts", CountTick.Instance, TimeSpan.FromSeconds(1));
+        var (publish, send) = _counts.LocalChanged(key, count);
+        if (publish) PublishCount(key, count);
+        if (send is { } total) TellCount(key, total);
+    }
+
+    private void PublishCount(ChannelKey key, int count) =>
+        ClusterTopic.Publish(_events.Topic, new ChannelCountChanged(_settings.NodeId, key.AppId, key.Channel, count), Self);
+
+    /// <summary>The channel's cluster-wide count: to its subscribers here (in order with its events), and to the webhook emitter.</summary>
+    private void TellCount(ChannelKey key, int total)
+    {
+        if (_settings.Apps(key.AppId) is not { } app) return;
+        if (app.EnableSubscriptionCount && _slots.TryGetValue(key, out var slot) && slot.Subscribers.Length > 0)
+            Deliver(slot.Subscribers, ServerFrames.SubscriptionCount(key.Channel, total), null);
+        if (app.WantsWebhook(Webhook.SubscriptionCount)) _webhooks.Tell(new SubscriptionCountChanged(key.AppId, key.Channel, total));
+    }
 
     /// <summary>Right behind a cache channel's subscription reply: its cached event, or a cache miss (and its webhook).</summary>
     private void ReplayCache(ChannelKey key, IPusherSocket socket)

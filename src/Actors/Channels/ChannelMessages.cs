@@ -67,3 +67,8 @@ internal sealed record PurgeCache
 {
     public static PurgeCache Instance { get; } = new();
 }
+
+internal sealed record CountTick
+{
+    public static CountTick Instance { get; } = new();
+}

@@ -14,4 +14,7 @@ public sealed record ChannelSettings
     public TimeSpan CacheTtl { get; init; } = TimeSpan.FromMinutes(30);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>This node's id in what it publishes (<see cref="Wire.NodeIds"/>); the guardian sets it.</summary>
+    public string NodeId { get; init; } = "node";
 }

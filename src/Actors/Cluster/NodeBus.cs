@@ -96,10 +96,14 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
             RequestSnapshot(found.Address);
             RequestCache(found.Address);
         });
-        Receive<CacheSnapshot>(s =>
+        Receive<ChannelSnapshot>(s =>
         {
-            if (PeerBySender() is { } peer) peer.HasCache = true;
+            if (PeerById(s.Origin) is { } found) found.Peer.HasCache = true;
             _channels.Tell(s);
+        });
+        Receive<ChannelCountChanged>(c =>
+        {
+            if (FromPeer()) _channels.Tell(c);
         });
         Receive<TerminateUser>(t =>
         {
@@ -163,6 +167,7 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
             _unreachable.Remove(member.Address);
         }
         _presence.Tell(new OriginRemoved(nodeId));
+        _channels.Tell(new OriginRemoved(nodeId));
     }
 
     private void Forget(Address address)
@@ -180,11 +185,9 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
     private void RequestSnapshot(Address address) =>
         Context.ActorSelection(new RootActorPath(address) / Self.Path.Parent.Elements / "presence").Tell(new PresenceSnapshotRequest(_nodeId));
 
-    /// <summary>Point to point to the peer's channel directory, which answers this bus with the cache channels' events it holds.</summary>
+    /// <summary>Point to point to the peer's channel directory, which answers this bus with its cached events and subscription counts.</summary>
     private void RequestCache(Address address) =>
-        Context.ActorSelection(new RootActorPath(address) / Self.Path.Parent.Elements / "channels").Tell(new CacheSnapshotRequest(_nodeId));
-
-    private Peer? PeerBySender() => _peers.TryGetValue(Sender.Path.Address, out var peer) ? peer : null;
+        Context.ActorSelection(new RootActorPath(address) / Self.Path.Parent.Elements / "channels").Tell(new ChannelSnapshotRequest(_nodeId));
 
     private (Address Address, Peer Peer)? PeerById(string nodeId)
     {

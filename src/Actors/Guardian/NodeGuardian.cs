@@ -33,7 +33,7 @@ public sealed class NodeGuardian : ReceiveActor
         var presence = Start(PresenceActor.Props(self, topic), "presence");
         var events = new EventPublisher(topic);
         var webhooks = Start(WebhookEmitter.Props(settings.Apps, settings.Webhooks, presence, settings.WebhookDelay, settings.Time), "webhooks");
-        var channels = Start(ChannelDirectory.Props(settings.Channels, presence, webhooks, events), "channels");
+        var channels = Start(ChannelDirectory.Props(settings.Channels with { NodeId = self }, presence, webhooks, events), "channels");
         var users = Start(UserDirectory.Props(presence), "users");
         var connections = Start(ConnectionSupervisor.Props(new ConnectionRoutes(channels, users, webhooks), settings.Connections), "connections");
         var counts = Start(ConnectionCountGossip.Props(settings.ConnectionCounter, topic), "connection-counts");

@@ -111,11 +111,18 @@ public sealed class WebhookEmitter : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>Whether this node is the oldest Up member: the one that sends the cluster's webhooks.</summary>
+    /// <summary>
+    /// Whether this node sends the cluster's webhooks: it is Up, the oldest Up member, and reaches a majority of the
+    /// members. The last condition keeps a node cut off from the others (about to be downed by the split-brain
+    /// resolver, and stopping its connections as it goes) from sending what the majority side sends too.
+    /// </summary>
     private bool IsOldest()
     {
         var self = _cluster.SelfMember;
-        foreach (var member in _cluster.State.Members)
+        if (self.Status != MemberStatus.Up) return false;
+        var state = _cluster.State;
+        if (state.Unreachable.Count * 2 >= state.Members.Count) return false;
+        foreach (var member in state.Members)
         {
             if (member.Status == MemberStatus.Up && !member.UniqueAddress.Equals(self.UniqueAddress) && member.IsOlderThan(self)) return false;
         }

@@ -35,8 +35,9 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         GetNodeStatus => "NQ",
         NodeStatusReport => "N",
         TerminateUser => "TU",
-        CacheSnapshotRequest => "KQ",
-        CacheSnapshot => "K",
+        ChannelSnapshotRequest => "KQ",
+        ChannelSnapshot => "K",
+        ChannelCountChanged => "SC",
         _ => throw new ArgumentException($"{o.GetType()} is not a wire message"),
     };
 
@@ -81,11 +82,15 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                     w.Write(n.NodeId); w.Write(n.Ready); w.Write(n.Connections); w.Write(n.Channels); w.Write(n.Subscriptions); w.Write(n.PresenceMembers);
                     break;
                 case TerminateUser t: w.Write(t.AppId); w.Write(t.UserId); break;
-                case CacheSnapshotRequest q: w.Write(q.RequestedBy); break;
-                case CacheSnapshot k:
-                    w.Write(k.Entries.Count);
-                    foreach (var e in k.Entries) { w.Write(e.AppId); w.Write(e.Channel); w.Write(e.Frame.Length); w.Write(e.Frame.Span); w.Write(e.LeftMs); }
+                case ChannelSnapshotRequest q: w.Write(q.RequestedBy); break;
+                case ChannelSnapshot k:
+                    w.Write(k.Origin);
+                    w.Write(k.Cache.Count);
+                    foreach (var e in k.Cache) { w.Write(e.AppId); w.Write(e.Channel); w.Write(e.Frame.Length); w.Write(e.Frame.Span); w.Write(e.LeftMs); }
+                    w.Write(k.Counts.Count);
+                    foreach (var c in k.Counts) { w.Write(c.AppId); w.Write(c.Channel); w.Write(c.Count); }
                     break;
+                case ChannelCountChanged c: w.Write(c.Origin); w.Write(c.AppId); w.Write(c.Channel); w.Write(c.Count); break;
                 default: throw new ArgumentException($"{o.GetType()} is not a wire message");
             }
         }
@@ -110,8 +115,11 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
             "NQ" => GetNodeStatus.Instance,
             "N" => new NodeStatusReport(r.ReadString(), r.ReadBoolean(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32(), r.ReadInt32()),
             "TU" => new TerminateUser(r.ReadString(), r.ReadString()),
-            "KQ" => new CacheSnapshotRequest(r.ReadString()),
-            "K" => new CacheSnapshot(ReadList(r, () => new CacheSnapshotEntry(r.ReadString(), r.ReadString(), r.ReadBytes(r.ReadInt32()), r.ReadInt64()))),
+            "KQ" => new ChannelSnapshotRequest(r.ReadString()),
+            "K" => new ChannelSnapshot(r.ReadString(),
+                ReadList(r, () => new CacheSnapshotEntry(r.ReadString(), r.ReadString(), r.ReadBytes(r.ReadInt32()), r.ReadInt64())),
+                ReadList(r, () => new CountSnapshotEntry(r.ReadString(), r.ReadString(), r.ReadInt32()))),
+            "SC" => new ChannelCountChanged(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt32()),
             _ => throw new ArgumentException($"Unknown wire message manifest '{manifest}'"),
         };
     }

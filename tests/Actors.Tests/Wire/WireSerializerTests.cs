@@ -41,9 +41,10 @@ public sealed class WireSerializerTests : IDisposable
         { "node status query", GetNodeStatus.Instance, "NQ", "" },
         { "node status", new NodeStatusReport("n1", true, 10, 4, 12, 3), "N", "026e31010a000000040000000c00000003000000" },
         { "terminate user", new TerminateUser("a1", "42"), "TU", "026131023432" },
-        { "cache snapshot request", new CacheSnapshotRequest("n2"), "KQ", "026e32" },
-        { "cache snapshot", new CacheSnapshot([new("a1", "cache-p", "x"u8.ToArray(), 1500)]), "K", "010000000261310763616368652d700100000078dc05000000000000" },
-        { "empty cache snapshot", new CacheSnapshot([]), "K", "00000000" },
+        { "channel snapshot request", new ChannelSnapshotRequest("n2"), "KQ", "026e32" },
+        { "channel snapshot", new ChannelSnapshot("n1", [new("a1", "cache-p", "x"u8.ToArray(), 1500)], [new("a1", "news", 3)]), "K", "026e31010000000261310763616368652d700100000078dc0500000000000001000000026131046e65777303000000" },
+        { "empty channel snapshot", new ChannelSnapshot("n1", [], []), "K", "026e310000000000000000" },
+        { "channel count", new ChannelCountChanged("n1", "a1", "news", 12), "SC", "026e31026131046e6577730c000000" },
     };
 
     [Theory]
@@ -111,8 +112,9 @@ public sealed class WireSerializerTests : IDisposable
     private static bool Same(object expected, object actual) => (expected, actual) switch
     {
         (ChannelEvent e, ChannelEvent a) => (e.AppId, e.Channel, e.ExceptSocketId, e.FromApi) == (a.AppId, a.Channel, a.ExceptSocketId, a.FromApi) && e.Frame.Span.SequenceEqual(a.Frame.Span),
-        (CacheSnapshot e, CacheSnapshot a) => e.Entries.Count == a.Entries.Count && e.Entries.Zip(a.Entries).All(p =>
-            (p.First.AppId, p.First.Channel, p.First.LeftMs) == (p.Second.AppId, p.Second.Channel, p.Second.LeftMs) && p.First.Frame.Span.SequenceEqual(p.Second.Frame.Span)),
+        (ChannelSnapshot e, ChannelSnapshot a) => e.Origin == a.Origin && e.Counts.SequenceEqual(a.Counts) && e.Cache.Count == a.Cache.Count &&
+            e.Cache.Zip(a.Cache).All(p => (p.First.AppId, p.First.Channel, p.First.LeftMs) == (p.Second.AppId, p.Second.Channel, p.Second.LeftMs) &&
+                                          p.First.Frame.Span.SequenceEqual(p.Second.Frame.Span)),
         (PeerConnectionCounts e, PeerConnectionCounts a) => e.Origin == a.Origin && SameCounts(e.Counts, a.Counts),
         (ChannelCounts e, ChannelCounts a) => SameCounts(e.Subscriptions, a.Subscriptions),
         (ChannelCountsQuery e, ChannelCountsQuery a) => e.AppId == a.AppId && (e.Channels ?? []).SequenceEqual(a.Channels ?? []) && (e.Channels is null) == (a.Channels is null),

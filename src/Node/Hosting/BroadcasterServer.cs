@@ -34,6 +34,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
     }
 
     private RestartSignal? _restart;
+    private Webhooks.WebhookDispatcher? _webhooks;
 
     public NodeActors Actors { get; }
 
@@ -127,17 +128,18 @@ public sealed class BroadcasterServer : IAsyncDisposable
         Webhooks.WebhookHttp.Add(builder.Services, options.Webhooks);
 
         var web = builder.Build();
+        Webhooks.WebhookDispatcher? dispatcher = null;
         var actors = started = await NodeActorsFactory.CreateAsync(options, web.Services.GetRequiredService<ILoggerFactory>(),
             web.Services.GetRequiredService<AppConnectionCounter>(), web.Services.GetRequiredService<NodeMetrics>(), restart.Request,
             web.Services.GetRequiredService<TimeProvider>(),
-            materializer => new Webhooks.WebhookDispatcher(options.Webhooks,
+            materializer => dispatcher = new Webhooks.WebhookDispatcher(options.Webhooks,
                 web.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Webhooks.WebhookHttp.ClientName), materializer,
                 web.Services.GetRequiredService<Webhooks.WebhookCounters>(), web.Services.GetRequiredService<ILogger<Webhooks.WebhookDispatcher>>()));
         NodeEndpoints.Map(web, options);
         var tracker = web.Services.GetRequiredService<ConnectionTracker>();
         // SIGTERM: clients get 4200 and reconnect elsewhere while Kestrel drains; the node leaves the cluster after.
         web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors, options.Cluster.QueryTimeout).GetAwaiter().GetResult());
-        var server = new BroadcasterServer(web, actors, options) { _restart = restart };
+        var server = new BroadcasterServer(web, actors, options) { _restart = restart, _webhooks = dispatcher };
         restart.Attach(web.Lifetime, server.Logger);
         // Downed by the split-brain resolver (cut off on the minority side), removed, or shut down by its guardian: the
         // actor system is gone, so the node stops, tells its clients to reconnect elsewhere, and asks its supervisor
@@ -192,6 +194,8 @@ public sealed class BroadcasterServer : IAsyncDisposable
     {
         await _web.StopAsync();
         await CoordinatedShutdown.Get(Actors.System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        // After the actors: the webhooks their leaving causes are queued, then whatever is still unsent is abandoned.
+        _webhooks?.Dispose();
     }
 
     public async ValueTask DisposeAsync()

@@ -41,10 +41,13 @@ public sealed class MetricsEndpoint : IDisposable
     private readonly Counter _busMessagesReceived;
     private readonly Gauge _clusterMembers;
     private readonly Gauge _clusterUnreachableMembers;
+    private readonly Counter _webhooks;
+    private readonly Webhooks.WebhookCounters _webhookCounters;
 
     public MetricsEndpoint(BroadcasterOptions options, NodeMetrics metrics, AppConnectionCounter connections, NodeActors actors,
-        ILogger<MetricsEndpoint> logger)
+        Webhooks.WebhookCounters webhooks, ILogger<MetricsEndpoint> logger)
     {
+        _webhookCounters = webhooks;
         _options = options;
         _metrics = metrics;
         _connections = connections;
@@ -78,6 +81,9 @@ public sealed class MetricsEndpoint : IDisposable
         _busMessagesReceived = factory.CreateCounter(P + "bus_messages_received_total", "Events and presence changes received from other nodes.");
         _clusterMembers = factory.CreateGauge(P + "cluster_members", "Cluster members as this node sees them, by status.", "status");
         _clusterUnreachableMembers = factory.CreateGauge(P + "cluster_unreachable_members", "Cluster members this node cannot reach.");
+        _webhooks = factory.CreateCounter(P + "webhooks_total",
+            "Webhook events this node sent, by outcome: delivered, failed (given up after retrying, or refused with a 4xx), " +
+            "dropped (the endpoint's queue was full), and retried requests.", "app_id", "outcome");
 
         // process_* and dotnet_collection_count_total, and the runtime's own meter for what those lack: thread-pool
         // threads and queue length, GC heap sizes and pause time, lock contention.
@@ -115,6 +121,8 @@ public sealed class MetricsEndpoint : IDisposable
             foreach (var (counter, read) in _traffic) counter.WithLabels(app).IncTo(read(traffic));
             _rateLimited.WithLabels(app, "client_event").IncTo(_metrics.Actors.ClientEventsRateLimited.GetValueOrDefault(app));
             _rateLimited.WithLabels(app, "http_api").IncTo(traffic.HttpRateLimited);
+            if (_options.Apps.First(a => a.Id == app).Webhooks is { Count: > 0 })
+                foreach (var outcome in Webhooks.WebhookCounters.Outcomes) _webhooks.WithLabels(app, outcome).IncTo(_webhookCounters.Read(app, outcome));
         }
         _overCapacity.IncTo(_metrics.OverCapacityRefusals);
         _busMessagesSent.IncTo(_metrics.Actors.BusMessagesSent);

@@ -25,6 +25,8 @@ public sealed class WebhookDispatcher(WebhookOptions options, HttpClient http, I
     private sealed record Pending(WebhookEvent Event, long CreatedMs);
 
     private readonly ConcurrentDictionary<(string App, Webhook Endpoint), ChannelWriter<Pending>> _queues = new();
+    /// <summary>Cancelled when the node stops: requests in flight and retries end with it.</summary>
+    private readonly CancellationTokenSource _stopping = new();
 
     public void Send(PusherApp app, Webhook endpoint, WebhookEvent webhookEvent, long createdMs)
     {
@@ -62,7 +64,7 @@ public sealed class WebhookDispatcher(WebhookOptions options, HttpClient http, I
             message.Headers.TryAddWithoutValidation("X-Pusher-Signature", request.Signature);
             foreach (var (name, value) in endpoint.Headers ?? new Dictionary<string, string>()) message.Headers.TryAddWithoutValidation(name, value);
             WebhookHttp.SetApp(message, app.Id, counters);
-            using var response = await http.SendAsync(message);
+            using var response = await http.SendAsync(message, _stopping.Token);
             if (response.IsSuccessStatusCode)
             {
                 counters.Delivered(app.Id, batch.Count);
@@ -71,6 +73,11 @@ public sealed class WebhookDispatcher(WebhookOptions options, HttpClient http, I
             counters.Failed(app.Id, batch.Count);
             logger.LogWarning("Webhook request to {Url} for app {App} refused with {Status}; {Count} events not delivered",
                 endpoint.Url, app.Id, (int)response.StatusCode, batch.Count);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            logger.LogWarning("Webhook request to {Url} for app {App} abandoned as the node stops; {Count} events not delivered",
+                endpoint.Url, app.Id, batch.Count);
         }
         catch (Exception e)
         {
@@ -81,8 +88,10 @@ public sealed class WebhookDispatcher(WebhookOptions options, HttpClient http, I
         return Done.Instance;
     }
 
+    /// <summary>Stops taking webhooks and abandons those in flight: called when the node stops.</summary>
     public void Dispose()
     {
         foreach (var queue in _queues.Values) queue.TryComplete();
+        _stopping.Cancel();
     }
 }

@@ -135,6 +135,14 @@ public sealed class PusherClient : IAsyncDisposable
         return SendJsonAsync(new { @event = "pusher:subscribe", data });
     }
 
+    /// <summary>Signs in as <paramref name="userData"/> (PROTOCOL.md 5.1) and waits for signin_success.</summary>
+    public async Task SigninAsync(string userData)
+    {
+        var auth = $"{App.Key}:{PusherSignature.Sign(App.Secret, PusherSignature.UserStringToSign(SocketId, userData))}";
+        await SendJsonAsync(new { @event = "pusher:signin", data = new { auth, user_data = userData } });
+        await ExpectAsync("pusher:signin_success");
+    }
+
     /// <summary>Subscribes (signing private/presence channels with this connection's socket id) and waits for subscription_succeeded.</summary>
     public async Task<Frame> SubscribeAsync(string channel, string? channelData = null)
     {

@@ -55,6 +55,20 @@ async function startAuthServer({ appId = 'app-id', key = 'app-key', secret = 'ap
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
+      if (req.method === 'POST' && url.pathname === '/pusher/user-auth') {
+        // pusher-js signin(): the user comes from the query (?id=42&watchlist=7,8), signed by the SDK.
+        const raw = await readBody(req);
+        const form = new URLSearchParams(raw);
+        const socketId = form.get('socket_id');
+        const id = url.searchParams.get('id') || 'anon';
+        const watchlist = (url.searchParams.get('watchlist') || '').split(',').filter(Boolean);
+        const user = { id, user_info: { name: `User ${id}` } };
+        if (watchlist.length > 0) user.watchlist = watchlist;
+        requests.push({ socketId, user: id, signin: true, at: Date.now() });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(sdk.authenticateUser(socketId, user)));
+        return;
+      }
       if (req.method !== 'POST' || url.pathname !== '/broadcasting/auth') {
         res.writeHead(404, { 'Content-Type': 'text/plain' });
         res.end('not found');
@@ -109,6 +123,12 @@ async function startAuthServer({ appId = 'app-id', key = 'app-key', secret = 'ap
     port,
     requests,
     masterKeyBase64: ENCRYPTION_MASTER_KEY_BASE64,
+    /** User-authentication endpoint for pusher-js signin(), e.g. userEndpoint({ id: '42', watchlist: '7,8' }). */
+    userEndpoint(params = {}) {
+      const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null));
+      const q = qs.toString();
+      return `http://127.0.0.1:${port}/pusher/user-auth${q ? '?' + q : ''}`;
+    },
     /** Endpoint URL for one client, e.g. endpoint({ user: '7', name: 'Ann' }). */
     endpoint(params = {}) {
       const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null));

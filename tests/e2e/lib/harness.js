@@ -56,7 +56,8 @@ function useBroadcaster(options = {}) {
     async () => {
       h.auth = await startAuthServer();
       try {
-        h.server = await startServer(options);
+        // config may be a function: a test whose config names something started in an earlier before() (a webhook receiver).
+        h.server = await startServer(typeof options.config === 'function' ? { ...options, config: options.config() } : options);
       } catch (err) {
         await h.auth.close();
         h.auth = null;

@@ -76,6 +76,10 @@ public sealed class BroadcasterServer : IAsyncDisposable
                 o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
             });
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            // Webhook requests: the HttpClient logs every request and Polly every retry with its stack trace; the
+            // dispatcher logs one line per batch it gives up on, and /metrics counts the retries.
+            builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+            builder.Logging.AddFilter("Polly", LogLevel.Error);
             builder.Logging.SetMinimumLevel(options.LogLevel);
         }
         else

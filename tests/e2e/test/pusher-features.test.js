@@ -104,11 +104,19 @@ describe('webhooks, users, cache channels and subscription counts', () => {
     await h.sdk().sendToUser('u-42', 'notice', { text: 'hi' });
     for (const { data } of await Promise.all(got)) assert.deepEqual(data, { text: 'hi' });
 
+    // The WebSocket objects under pusher-js, kept to clear a timer below.
+    const sockets = [tab1, tab2].map((t) => t.connection.connection.transport.socket);
+    const closes = [tab1, tab2].map((t) => waitForEvent(t.connection, 'error', 5000, 'the 4009 error'));
     await h.sdk().terminateUserConnections('u-42');
     await waitFor(() => tab1.connection.state === 'disconnected' && tab2.connection.state === 'disconnected', 5000, 'both tabs disconnected');
+    for (const { data } of await Promise.all(closes)) assert.equal(data.data.code, 4009);
     await delay(1500);
     assert.equal(tab1.connection.state, 'disconnected', 'pusher-js does not reconnect after 4009');
+    assert.equal(tab2.connection.state, 'disconnected');
     assert.equal(other.connection.state, 'connected');
+    // pusher-js closes the already-closed socket once more after a 43xx/40xx close; in Node its WebSocket library then
+    // starts a 30 s close timer that nothing clears, which would only hold this test process open.
+    for (const socket of sockets) if (socket && socket._closeTimer) clearTimeout(socket._closeTimer);
   });
 
   h.test('watchlists: online and offline as watched users sign in and leave', async () => {

@@ -146,15 +146,16 @@ describe('pusher server SDK (HTTP API)', () => {
     assert.equal(res.status, 200);
     const body = await res.json();
     assert.equal(typeof body.channels, 'object');
-    assert.deepEqual(body.channels[p1], { user_count: 2 });
-    assert.deepEqual(body.channels[p2], { user_count: 1 });
+    // The counts come whether or not info asks for them, as soketi sends them.
+    assert.deepEqual(body.channels[p1], { user_count: 2, subscription_count: 3 });
+    assert.deepEqual(body.channels[p2], { user_count: 1, subscription_count: 1 });
     assert.equal(body.channels[pub], undefined, 'the prefix filter excludes public channels');
     for (const name of Object.keys(body.channels)) assert.ok(name.startsWith('presence-'), name);
 
-    // Without info every value is an empty object; the public channel is listed.
+    // Without info every entry still has its counts; the public channel is listed.
     const all = await (await sdk.get({ path: '/channels' })).json();
-    assert.deepEqual(all.channels[pub], {});
-    assert.deepEqual(all.channels[p1], {});
+    assert.deepEqual(all.channels[pub], { subscription_count: 1 });
+    assert.deepEqual(all.channels[p1], { user_count: 2, subscription_count: 3 });
 
     // user_count without a presence- prefix is a 400.
     const err = await expectRequestError(() => sdk.get({ path: '/channels', params: { info: 'user_count' } }));
@@ -183,7 +184,7 @@ describe('pusher server SDK (HTTP API)', () => {
 
     res = await sdk.get({ path: `/channels/${uid('never-used')}` });
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { occupied: false });
+    assert.deepEqual(await res.json(), { occupied: false, subscription_count: 0 });
   });
 
   h.test('GET /channels/<presence>?info=user_count and /users list distinct user ids', async () => {

@@ -59,6 +59,8 @@ public sealed class PresenceActor : ReceiveActor
         Receive<PresenceSnapshot>(s => Notify(_replica.ApplySnapshot(s)));
         Receive<OriginRemoved>(r => Notify(_replica.RemoveOrigin(r.Origin)));
         Receive<PresenceSnapshotRequest>(_ => Sender.Tell(new PresenceSnapshot(self, _sequence, _replica.OwnEntries())));
+        Receive<OwnMembersQuery>(q => Sender.Tell(new OwnMembers(q.Channels.Distinct(StringComparer.Ordinal)
+            .ToDictionary(c => c, c => _replica.OwnUserIds(new ChannelKey(q.AppId, c)), StringComparer.Ordinal))));
         Receive<GetMembers>(q => Sender.Tell(new ChannelMembers(_replica.Members(q.Key))));
         Receive<GetUserCounts>(q => Sender.Tell(new UserCounts(q.Channels.Distinct(StringComparer.Ordinal)
             .ToDictionary(c => c, c => _replica.UserCount(new ChannelKey(q.AppId, c)), StringComparer.Ordinal))));

@@ -119,6 +119,10 @@ public sealed class PresenceReplica(string self)
         return changes;
     }
 
+    /// <summary>The user ids of the channel's members with a socket on this node.</summary>
+    public IReadOnlyList<string> OwnUserIds(ChannelKey key) =>
+        _channels.TryGetValue(key, out var c) ? c.Values.Where(u => u.Origins.Contains(Self)).Select(u => u.First.UserId).ToList() : [];
+
     /// <summary>This node's own entries: what a joining node asks for.</summary>
     public List<PresenceSnapshotEntry> OwnEntries() =>
         OwnedBy(Self).Select(e => new PresenceSnapshotEntry(e.Key.AppId, e.Key.Channel, e.Member)).ToList();

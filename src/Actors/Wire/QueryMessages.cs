@@ -24,3 +24,13 @@ public sealed record NodeStatusReport(
 /// after another, and a node never goes while it is the only one left Up.
 /// </summary>
 public sealed record RestartNode(string RequestedBy, int DelayMs) : IWireMessage;
+
+/// <summary>
+/// Asked of every node's presence actor by the HTTP API's users queries: the ids of this node's own members (users
+/// with a socket here) of each of <paramref name="Channels"/>. Each node is the authority for its own members, so the
+/// union of the answers is exact at the moment of the query, whatever the deltas still travelling.
+/// </summary>
+public sealed record OwnMembersQuery(string AppId, IReadOnlyList<string> Channels) : IWireMessage;
+
+/// <summary>This node's own members' user ids per asked channel (an empty list for a channel with none here).</summary>
+public sealed record OwnMembers(IReadOnlyDictionary<string, IReadOnlyList<string>> UserIds) : IWireMessage;

@@ -38,6 +38,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ChannelSnapshotRequest => "KQ",
         ChannelSnapshot => "K",
         ChannelCountChanged => "SC",
+        OwnMembersQuery => "MQ",
+        OwnMembers => "MA",
         _ => throw new ArgumentException($"{o.GetType()} is not a wire message"),
     };
 
@@ -91,6 +93,18 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                     foreach (var c in k.Counts) { w.Write(c.AppId); w.Write(c.Channel); w.Write(c.Count); }
                     break;
                 case ChannelCountChanged c: w.Write(c.Origin); w.Write(c.AppId); w.Write(c.Channel); w.Write(c.Count); break;
+                case OwnMembersQuery q:
+                    w.Write(q.AppId); w.Write(q.Channels.Count);
+                    foreach (var c in q.Channels) w.Write(c);
+                    break;
+                case OwnMembers m:
+                    w.Write(m.UserIds.Count);
+                    foreach (var (channel, ids) in m.UserIds.OrderBy(p => p.Key, StringComparer.Ordinal))
+                    {
+                        w.Write(channel); w.Write(ids.Count);
+                        foreach (var id in ids) w.Write(id);
+                    }
+                    break;
                 default: throw new ArgumentException($"{o.GetType()} is not a wire message");
             }
         }
@@ -120,6 +134,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 ReadList(r, () => new CacheSnapshotEntry(r.ReadString(), r.ReadString(), r.ReadBytes(r.ReadInt32()), r.ReadInt64())),
                 ReadList(r, () => new CountSnapshotEntry(r.ReadString(), r.ReadString(), r.ReadInt32()))),
             "SC" => new ChannelCountChanged(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt32()),
+            "MQ" => new OwnMembersQuery(r.ReadString(), ReadList(r, r.ReadString)),
+            "MA" => ReadOwnMembers(r),
             _ => throw new ArgumentException($"Unknown wire message manifest '{manifest}'"),
         };
     }
@@ -141,6 +157,13 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         // A node of an earlier version does not send the flag: its events are not cached here.
         var fromApi = r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean();
         return new ChannelEvent(appId, channel, frame, except, fromApi);
+    }
+
+    private static OwnMembers ReadOwnMembers(BinaryReader r)
+    {
+        var ids = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        for (var n = r.ReadInt32(); n > 0; n--) ids[r.ReadString()] = ReadList(r, r.ReadString);
+        return new OwnMembers(ids);
     }
 
     private static void WriteMember(BinaryWriter w, PresenceMember m)

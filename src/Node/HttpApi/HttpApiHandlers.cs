@@ -113,8 +113,8 @@ public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actor
     {
         if (ChannelName.TypeOf(channel) != ChannelType.Presence)
             throw new ApiError(400, "Users are only available for presence channels");
-        var members = await actors.Presence.Ask<ChannelMembers>(new GetMembers(new ChannelKey(app.Id, channel)), options.Cluster.QueryTimeout);
-        return ApiAnswer.Of(ApiResponses.Users(members.Members.Select(m => m.UserId)));
+        var users = await queries.UserIdsAsync(app.Id, [channel]);
+        return new ApiAnswer(ApiResponses.Users(users.Value[channel]), users.Missing);
     }
 
     private string ValidChannel(string channel)

@@ -45,6 +45,8 @@ public sealed class WireSerializerTests : IDisposable
         { "channel snapshot", new ChannelSnapshot("n1", [new("a1", "cache-p", "x"u8.ToArray(), 1500)], [new("a1", "news", 3)]), "K", "026e31010000000261310763616368652d700100000078dc0500000000000001000000026131046e65777303000000" },
         { "empty channel snapshot", new ChannelSnapshot("n1", [], []), "K", "026e310000000000000000" },
         { "channel count", new ChannelCountChanged("n1", "a1", "news", 12), "SC", "026e31026131046e6577730c000000" },
+        { "own members query", new OwnMembersQuery("a1", ["presence-r"]), "MQ", "026131010000000a70726573656e63652d72" },
+        { "own members", new OwnMembers(new Dictionary<string, IReadOnlyList<string>> { ["presence-r"] = ["7", "alice"], ["presence-e"] = [] }), "MA", "020000000a70726573656e63652d65000000000a70726573656e63652d7202000000013705616c696365" },
     };
 
     [Theory]
@@ -117,6 +119,8 @@ public sealed class WireSerializerTests : IDisposable
                                           p.First.Frame.Span.SequenceEqual(p.Second.Frame.Span)),
         (PeerConnectionCounts e, PeerConnectionCounts a) => e.Origin == a.Origin && SameCounts(e.Counts, a.Counts),
         (ChannelCounts e, ChannelCounts a) => SameCounts(e.Subscriptions, a.Subscriptions),
+        (OwnMembersQuery e, OwnMembersQuery a) => e.AppId == a.AppId && e.Channels.SequenceEqual(a.Channels),
+        (OwnMembers e, OwnMembers a) => e.UserIds.Count == a.UserIds.Count && e.UserIds.All(p => a.UserIds.TryGetValue(p.Key, out var ids) && ids.SequenceEqual(p.Value)),
         (ChannelCountsQuery e, ChannelCountsQuery a) => e.AppId == a.AppId && (e.Channels ?? []).SequenceEqual(a.Channels ?? []) && (e.Channels is null) == (a.Channels is null),
         (PresenceSnapshot e, PresenceSnapshot a) => (e.Origin, e.Sequence) == (a.Origin, a.Sequence) && e.Entries.SequenceEqual(a.Entries),
         _ => expected.Equals(actual),

@@ -25,6 +25,32 @@ public sealed class ScatterGatherTests(ScatterGatherFixture cluster) : IClassFix
     private IReadOnlyList<BroadcasterServer> Nodes => cluster.Nodes;
 
     [Fact]
+    public async Task Users_and_user_counts_read_a_join_and_a_leave_on_another_node_at_once()
+    {
+        // No waiting for presence to spread: every node answers for its own members, so the query that follows the
+        // client's reply (or its unsubscribe, once the node has taken it) sees it, on any node.
+        const string room = "presence-scatter-ryw";
+        for (var round = 0; round < 5; round++)
+        {
+            var joiner = Nodes[round % 3];
+            var asked = Nodes[(round + 1) % 3];
+            await using var client = await joiner.ConnectAsync();
+            await client.SubscribeAsync(room, $$"""{"user_id":"ryw-{{round}}"}""");
+            var users = await asked.Api().GetAsync($"channels/{room}/users");
+            users.AssertOk();
+            Assert.Equal($$"""{"users":[{"id":"ryw-{{round}}"}]}""", users.Body);
+            var info = await asked.Api().GetAsync($"channels/{room}", "info", "user_count");
+            Assert.Equal(1, info.Json.GetProperty("user_count").GetInt32());
+
+            await client.SendJsonAsync(new { @event = "pusher:unsubscribe", data = new { channel = room } });
+            await client.PingPongAsync();
+            // The ping was answered after the unsubscribe was handed on; the channel actor may still be on it.
+            await Eventually.WaitAsync(async () => (await asked.Api().GetAsync($"channels/{room}/users")).Body == """{"users":[]}""",
+                TimeSpan.FromSeconds(1), "the member gone on the asked node within a second");
+        }
+    }
+
+    [Fact]
     public async Task Counts_are_exact_on_every_node_whichever_nodes_the_sockets_are_on()
     {
         const string pub = "scatter-public";

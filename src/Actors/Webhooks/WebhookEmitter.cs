@@ -18,8 +18,8 @@ namespace Broadcaster.Actors.Webhooks;
 /// vacated nor the following occupied is sent: a page reload makes no webhook.</item>
 /// <item>Client events and cache misses happen on one node, which sends them (<see cref="WebhookHappened"/>).</item>
 /// </list>
-/// Which node is the oldest is read when a webhook is due, so a change that a crash causes is sent by the node that is
-/// oldest once the crashed one is gone.
+/// Which node sends is decided when a webhook is due (the oldest reachable Up member, if it reaches a majority), so a
+/// change that a crash causes is sent by the node that is oldest once the crashed one is unreachable or gone.
 /// </summary>
 public sealed class WebhookEmitter : ReceiveActor, IWithTimers
 {
@@ -112,9 +112,10 @@ public sealed class WebhookEmitter : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Whether this node sends the cluster's webhooks: it is Up, the oldest Up member, and reaches a majority of the
-    /// members. The last condition keeps a node cut off from the others (about to be downed by the split-brain
-    /// resolver, and stopping its connections as it goes) from sending what the majority side sends too.
+    /// Whether this node sends the cluster's webhooks: it is Up, reaches a majority of the members, and no reachable
+    /// Up member is older. A node cut off from the others (about to be downed by the split-brain resolver, and
+    /// stopping its connections as it goes) thus sends nothing the majority side sends too, and while a crashed
+    /// oldest node is still a member (unreachable, not yet removed) the next oldest already sends.
     /// </summary>
     private bool IsOldest()
     {
@@ -124,7 +125,8 @@ public sealed class WebhookEmitter : ReceiveActor, IWithTimers
         if (state.Unreachable.Count * 2 >= state.Members.Count) return false;
         foreach (var member in state.Members)
         {
-            if (member.Status == MemberStatus.Up && !member.UniqueAddress.Equals(self.UniqueAddress) && member.IsOlderThan(self)) return false;
+            if (member.Status == MemberStatus.Up && !member.UniqueAddress.Equals(self.UniqueAddress) && member.IsOlderThan(self) &&
+                !state.Unreachable.Contains(member)) return false;
         }
         return true;
     }

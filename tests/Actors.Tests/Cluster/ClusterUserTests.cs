@@ -76,11 +76,14 @@ public sealed class ClusterUserTests : ClusterTestBase
         Signin(sevenOnB, "7");
         Assert.Equal("""{"events":[{"name":"online","user_ids":["7"]}]}""", WatchlistData(watcher));
 
-        // 7 on a second node is still one online user; gone from both, offline.
+        // 7 on a second node is still one online user; gone from both, offline. C's news of 7 and B's of 7 leaving travel
+        // separately, so if B's arrives first the watcher sees 7 offline and online again: it ends online either way.
         var sevenOnC = Connect(c, App);
         Signin(sevenOnC, "7");
         Close(sevenOnB);
-        watcher.Probe.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        var flap = watcher.Probe.ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m).Cast<SentFrame>()
+            .Select(f => Frame.Parse(f.Bytes).DataJson.GetRawText()).ToList();
+        Assert.True(flap.Count == 0 || flap[^1] == """{"events":[{"name":"online","user_ids":["7"]}]}""", string.Join(" ", flap));
         Close(sevenOnC);
         Assert.Equal("""{"events":[{"name":"offline","user_ids":["7"]}]}""", WatchlistData(watcher));
 

@@ -429,7 +429,8 @@ function useCluster(options = {}) {
     async () => {
       h.auth = await startAuthServer();
       try {
-        h.cluster = await Cluster.start(options);
+        // config may be a function: a config that names something started in an earlier before() (a webhook receiver).
+        h.cluster = await Cluster.start(typeof options.config === 'function' ? { ...options, config: options.config() } : options);
       } catch (err) {
         await h.auth.close();
         h.auth = null;

@@ -12,11 +12,3 @@ public interface IWebhookSink
     /// <param name="createdMs">Unix milliseconds when the webhook arose (its <c>time_ms</c>).</param>
     void Send(PusherApp app, Webhook endpoint, WebhookEvent webhookEvent, long createdMs);
 }
-
-/// <summary>No endpoint anywhere: what a node without webhooks (and the actor tests) run with.</summary>
-public sealed class NoWebhooks : IWebhookSink
-{
-    public static NoWebhooks Instance { get; } = new();
-
-    public void Send(PusherApp app, Webhook endpoint, WebhookEvent webhookEvent, long createdMs) { }
-}

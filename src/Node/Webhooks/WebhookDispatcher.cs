@@ -33,8 +33,11 @@ public sealed class WebhookDispatcher(WebhookOptions options, HttpClient http, I
         var queue = _queues.GetOrAdd((app.Id, endpoint), _ => Start(app, endpoint));
         if (queue.TryWrite(new Pending(webhookEvent, createdMs))) return;
         counters.Dropped(app.Id);
-        logger.LogWarning("Webhook {Event} for {Channel} of app {App} dropped: {Url} has {Queued} webhooks waiting (broadcaster.webhooks.queue-size)",
-            webhookEvent.Name, webhookEvent.Channel, app.Id, endpoint.Url, options.QueueSize);
+        // The first drop and every thousandth after it: a dead endpoint under load must not flood the log.
+        var dropped = counters.Read(app.Id, "dropped");
+        if (dropped % 1000 == 1)
+            logger.LogWarning("Webhook {Event} for {Channel} of app {App} dropped: {Url} has {Queued} webhooks waiting (broadcaster.webhooks.queue-size); {Dropped} dropped so far",
+                webhookEvent.Name, webhookEvent.Channel, app.Id, endpoint.Url, options.QueueSize, dropped);
     }
 
     private ChannelWriter<Pending> Start(PusherApp app, Webhook endpoint)

@@ -137,6 +137,26 @@ public class WebhookDeliveryTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"16 events took {watch.Elapsed} with a dead webhook endpoint");
     }
 
+    [Fact]
+    public async Task A_full_endpoint_queue_drops_new_webhooks_and_counts_them()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Hang = true;
+        var app = AppFor(Hook(receiver.Url, Webhook.ChannelOccupied));
+        await using var server = await StartAsync(app, Fast with { QueueSize = 2, BatchSize = 1 });
+        await using var client = await server.ConnectAsync(app);
+        for (var i = 0; i < 20; i++) await client.SubscribeAsync($"queued-{i}");
+
+        // One request hangs, a couple wait in the pipeline and two in the queue: the rest are dropped.
+        await Eventually.WaitAsync(async () => DroppedIn(await Scrape(server)) >= 14, TimeSpan.FromSeconds(5), "at least 14 webhooks dropped");
+        Assert.True(DroppedIn(await Scrape(server)) <= 18);
+        await client.PingPongAsync();
+    }
+
+    private static long DroppedIn(string metrics) =>
+        metrics.Split('\n').Where(l => l.StartsWith("broadcaster_webhooks_total{app_id=\"app-id\",outcome=\"dropped\"}", StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ')[1])).DefaultIfEmpty(0).Single();
+
     private static async Task<string> Scrape(BroadcasterServer server) =>
         await new HttpClient().GetStringAsync($"http://127.0.0.1:{server.Port}/metrics");
 }

@@ -30,9 +30,11 @@ public sealed class ChannelDirectory : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
 
-    private sealed class Slot(IActorRef actor)
+    /// <param name="counted">Whether the channel's subscriptions are counted cluster-wide (<see cref="IsCounted"/>), decided once.</param>
+    private sealed class Slot(IActorRef actor, bool counted)
     {
         public IActorRef Actor { get; } = actor;
+        public bool Counted { get; } = counted;
         public Subscriber[] Subscribers { get; set; } = [];
         /// <summary>Commands forwarded to the actor, compared with what it has handled before it may stop.</summary>
         public long Forwarded { get; set; }
@@ -77,7 +79,7 @@ public sealed class ChannelDirectory : ReceiveActor, IWithTimers
             }
             var before = slot.Subscribers.Length;
             slot.Subscribers = c.Subscribers;
-            if (c.Subscribers.Length != before && IsCounted(c.Key)) LocalCountChanged(c.Key, c.Subscribers.Length);
+            if (slot.Counted && c.Subscribers.Length != before) LocalCountChanged(c.Key, c.Subscribers.Length);
         });
         Receive<ChannelCountChanged>(c =>
         {
@@ -194,7 +196,7 @@ public sealed class ChannelDirectory : ReceiveActor, IWithTimers
             var reportOccupancy = app is not null && (app.WantsWebhook(Webhook.ChannelOccupied) || app.WantsWebhook(Webhook.ChannelVacated));
             var actor = Context.ActorOf(ChannelActor.Props(key, _settings.Limits, _presence, _events, reportOccupancy), $"channel-{++_nextChildId}");
             Context.Watch(actor);
-            _slots[key] = slot = new Slot(actor);
+            _slots[key] = slot = new Slot(actor, IsCounted(key));
         }
         slot.Forwarded++;
         slot.Actor.Tell(envelope.Command, Sender);

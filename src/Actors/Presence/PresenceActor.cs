@@ -9,7 +9,8 @@ namespace Broadcaster.Actors.Presence;
 /// deltas of its own. Channel actors tell it when a user's first socket on this node joins a presence channel and
 /// when its last one leaves; it publishes that on the cluster topic with the next sequence number. It applies the
 /// other nodes' deltas and snapshots, and tells each presence channel's actor how the channel's members on other
-/// nodes change. The HTTP API's users and user counts are read here.
+/// nodes change. The HTTP API asks it for this node's own members (<see cref="Wire.OwnMembersQuery"/>), and falls back on its
+/// replica for a node that does not answer.
 /// </summary>
 public sealed class PresenceActor : ReceiveActor
 {
@@ -62,8 +63,6 @@ public sealed class PresenceActor : ReceiveActor
         Receive<OwnMembersQuery>(q => Sender.Tell(new OwnMembers(q.Channels.Distinct(StringComparer.Ordinal)
             .ToDictionary(c => c, c => _replica.OwnUserIds(new ChannelKey(q.AppId, c)), StringComparer.Ordinal))));
         Receive<GetMembers>(q => Sender.Tell(new ChannelMembers(_replica.Members(q.Key))));
-        Receive<GetUserCounts>(q => Sender.Tell(new UserCounts(q.Channels.Distinct(StringComparer.Ordinal)
-            .ToDictionary(c => c, c => _replica.UserCount(new ChannelKey(q.AppId, c)), StringComparer.Ordinal))));
         Receive<GetPresenceStats>(_ => Sender.Tell(new PresenceStats(_replica.LocalMemberCount(), _replica.MemberCount())));
     }
 

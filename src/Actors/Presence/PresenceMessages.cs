@@ -41,11 +41,6 @@ public sealed record GetMembers(ChannelKey Key);
 
 public sealed record ChannelMembers(IReadOnlyList<PresenceMember> Members);
 
-/// <summary>Cluster-wide user counts of the app's presence channels; answered with <see cref="UserCounts"/>.</summary>
-public sealed record GetUserCounts(string AppId, IReadOnlyList<string> Channels);
-
-public sealed record UserCounts(IReadOnlyDictionary<string, int> Users);
-
 /// <summary>Answered with <see cref="PresenceStats"/>.</summary>
 public sealed record GetPresenceStats
 {

@@ -12,8 +12,6 @@ public sealed record UserData(string Id, string UserInfoJson, IReadOnlyList<stri
     /// <summary>Pusher's limit on the ids of one watchlist.</summary>
     public const int MaxWatchlist = 100;
 
-    public UserData(string id, string userInfoJson) : this(id, userInfoJson, []) { }
-
     public PresenceMember AsMember() => new(Id, UserInfoJson);
 
     /// <summary>

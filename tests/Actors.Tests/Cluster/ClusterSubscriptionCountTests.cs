@@ -23,11 +23,7 @@ public sealed class ClusterSubscriptionCountTests : ClusterTestBase
     public void Every_subscriber_on_every_node_hears_the_cluster_wide_count_and_the_oldest_node_sends_the_webhook()
     {
         var hooks = CreateTestProbe();
-        var nodes = StartCluster(2, configure: (name, s) => s with
-        {
-            Channels = s.Channels with { Apps = id => id == AppId ? App : null },
-            Webhooks = new RecordingWebhookSink(name, hooks.Ref),
-        });
+        var nodes = StartClusterFor(2, App, hooks.Ref);
         var onA = Connect(nodes[0], App);
         var onB = Connect(nodes[1], App);
 
@@ -52,7 +48,7 @@ public sealed class ClusterSubscriptionCountTests : ClusterTestBase
     [Fact]
     public void Presence_channels_get_no_count()
     {
-        var nodes = StartCluster(1, configure: (_, s) => s with { Channels = s.Channels with { Apps = id => id == AppId ? App : null } });
+        var nodes = StartClusterFor(1, App);
         var member = Connect(nodes[0], App);
         SubscribeOk(member, "presence-room", PresenceData("1"));
         member.Probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));

@@ -38,6 +38,18 @@ public abstract class ClusterTestBase : ActorTestBase
         return nodes;
     }
 
+    /// <summary>
+    /// A cluster whose nodes know <paramref name="app"/> (features and webhooks come from the app lookup) and hand their
+    /// webhooks to a <see cref="RecordingWebhookSink"/> that tells <paramref name="webhooks"/>, when given.
+    /// </summary>
+    protected IReadOnlyList<ClusterNode> StartClusterFor(int count, PusherApp app, IActorRef? webhooks = null, TimeSpan? webhookDelay = null) =>
+        StartCluster(count, configure: (name, s) => s with
+        {
+            Channels = s.Channels with { Apps = id => id == app.Id ? app : null },
+            Webhooks = webhooks is null ? s.Webhooks : new RecordingWebhookSink(name, webhooks),
+            WebhookDelay = webhookDelay ?? s.WebhookDelay,
+        });
+
     /// <summary>Starts a node that has not joined any cluster yet; it is disposed with the test.</summary>
     protected ClusterNode StartNode(string name, ProtocolLimits? limits = null, Func<string, NodeSettings, NodeSettings>? configure = null)
     {
@@ -79,7 +91,7 @@ public abstract class ClusterTestBase : ActorTestBase
     protected static ChannelInfo ChannelOf(ClusterNode node, string channel)
     {
         var subscriptions = node.Ask<ChannelCounts>(node.Channels, new ChannelCountsQuery(AppId, [channel])).Subscriptions[channel];
-        var users = node.Ask<UserCounts>(node.Presence, new GetUserCounts(AppId, [channel])).Users[channel];
+        var users = node.Ask<ChannelMembers>(node.Presence, new GetMembers(new ChannelKey(AppId, channel))).Members.Count;
         return new ChannelInfo(channel, subscriptions, users);
     }
 

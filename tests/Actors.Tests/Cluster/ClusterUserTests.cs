@@ -11,14 +11,6 @@ public sealed class ClusterUserTests : ClusterTestBase
 {
     private static readonly PusherApp App = MakeApp() with { EnableWatchlistEvents = true };
 
-    private static void Signin(Client client, string userId, params string[] watchlist)
-    {
-        var ids = string.Join(",", watchlist.Select(w => $"\"{w}\""));
-        var userData = $$"""{"id":"{{userId}}","watchlist":[{{ids}}]}""";
-        Send(client, SigninJson(SigninAuth(client.SocketId, userData), userData));
-        client.Probe.ExpectFrame("pusher:signin_success");
-    }
-
     private static string WatchlistData(Client client) =>
         client.Probe.ExpectFrame("pusher_internal:watchlist_events", ClusterTimeout).DataJson.GetRawText();
 
@@ -69,17 +61,17 @@ public sealed class ClusterUserTests : ClusterTestBase
         var nodes = StartCluster(3);
         var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
         var watcher = Connect(a, App);
-        Signin(watcher, "1", "7", "8");
+        SigninWatching(watcher, "1", "7", "8");
         Assert.Equal("""{"events":[{"name":"offline","user_ids":["7","8"]}]}""", WatchlistData(watcher));
 
         var sevenOnB = Connect(b, App);
-        Signin(sevenOnB, "7");
+        SigninWatching(sevenOnB, "7");
         Assert.Equal("""{"events":[{"name":"online","user_ids":["7"]}]}""", WatchlistData(watcher));
 
         // 7 on a second node is still one online user; gone from both, offline. C's news of 7 and B's of 7 leaving travel
         // separately, so if B's arrives first the watcher sees 7 offline and online again: it ends online either way.
         var sevenOnC = Connect(c, App);
-        Signin(sevenOnC, "7");
+        SigninWatching(sevenOnC, "7");
         Close(sevenOnB);
         var flap = watcher.Probe.ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m).Cast<SentFrame>()
             .Select(f => Frame.Parse(f.Bytes).DataJson.GetRawText()).ToList();
@@ -89,10 +81,10 @@ public sealed class ClusterUserTests : ClusterTestBase
 
         // A watcher signing in later on another node sees who is online now.
         var eight = Connect(c, App);
-        Signin(eight, "8");
+        SigninWatching(eight, "8");
         Assert.Equal("""{"events":[{"name":"online","user_ids":["8"]}]}""", WatchlistData(watcher));
         var late = Connect(b, App);
-        Signin(late, "2", "8", "7");
+        SigninWatching(late, "2", "8", "7");
         Assert.Equal("""{"events":[{"name":"online","user_ids":["8"]},{"name":"offline","user_ids":["7"]}]}""", WatchlistData(late));
     }
 
@@ -102,9 +94,9 @@ public sealed class ClusterUserTests : ClusterTestBase
         var nodes = StartCluster(3);
         var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
         var watcher = Connect(a, App);
-        Signin(watcher, "1", "9");
+        SigninWatching(watcher, "1", "9");
         WatchlistData(watcher);
-        Signin(Connect(c, App), "9");
+        SigninWatching(Connect(c, App), "9");
         Assert.Equal("""{"events":[{"name":"online","user_ids":["9"]}]}""", WatchlistData(watcher));
 
         c.Blackhole(a.Address);

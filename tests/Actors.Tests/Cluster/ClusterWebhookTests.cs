@@ -1,5 +1,4 @@
 using Akka.TestKit;
-using Broadcaster.Actors.Guardian;
 using Broadcaster.Actors.Tests.Support;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Webhooks;
@@ -25,13 +24,7 @@ public sealed class ClusterWebhookTests : ClusterTestBase
 
     public ClusterWebhookTests() => _hooks = CreateTestProbe();
 
-    private IReadOnlyList<ClusterNode> StartWithWebhooks(int count) =>
-        StartCluster(count, configure: (name, s) => s with
-        {
-            Channels = s.Channels with { Apps = id => id == AppId ? App : null },
-            Webhooks = new RecordingWebhookSink(name, _hooks.Ref),
-            WebhookDelay = Delay,
-        });
+    private IReadOnlyList<ClusterNode> StartWithWebhooks(int count) => StartClusterFor(count, App, _hooks.Ref, Delay);
 
     private SentWebhook Expect(string name, string channel, string? userId = null, string? from = null)
     {

@@ -124,6 +124,14 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>Signs in as <paramref name="userId"/> and expects signin_success.</summary>
+    /// <summary>Signs in as <paramref name="userId"/> following <paramref name="watchlist"/> and expects signin_success.</summary>
+    protected static void SigninWatching(Client client, string userId, params string[] watchlist)
+    {
+        var userData = new JsonObject { ["id"] = userId, ["watchlist"] = new JsonArray([.. watchlist.Select(w => JsonValue.Create(w))]) }.ToJsonString();
+        Send(client, SigninJson(SigninAuth(client.SocketId, userData), userData));
+        client.Probe.ExpectFrame("pusher:signin_success");
+    }
+
     protected static void SigninOk(Client client, string userId, string userInfoJson = """{"name":"n"}""")
     {
         var userData = $$"""{"id":{{JsonValue.Create(userId).ToJsonString()}},"user_info":{{userInfoJson}}}""";
@@ -172,17 +180,19 @@ public abstract class ActorTestBase : Akka.TestKit.Xunit2.TestKit
     protected ChannelInfo Info(LocalChannels channels, string channel, string appId = AppId)
     {
         var subscriptions = Ask<ChannelCounts>(channels.Directory, new ChannelCountsQuery(appId, [channel])).Subscriptions[channel];
-        var users = Ask<UserCounts>(channels.Presence, new GetUserCounts(appId, [channel])).Users[channel];
-        return new ChannelInfo(channel, subscriptions, users);
+        return new ChannelInfo(channel, subscriptions, UserCount(channels, appId, channel));
     }
 
     /// <summary>The app's occupied channels on this node, by name, with counts.</summary>
     protected IReadOnlyList<ChannelInfo> List(LocalChannels channels, string appId = AppId)
     {
         var counts = Ask<ChannelCounts>(channels.Directory, new ChannelCountsQuery(appId, null)).Subscriptions;
-        var users = Ask<UserCounts>(channels.Presence, new GetUserCounts(appId, counts.Keys.ToList())).Users;
-        return counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new ChannelInfo(c.Key, c.Value, users[c.Key])).ToList();
+        return counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new ChannelInfo(c.Key, c.Value, UserCount(channels, appId, c.Key))).ToList();
     }
+
+    /// <summary>Distinct users of a channel as the node's presence replica knows them (0 for a non-presence channel).</summary>
+    private int UserCount(LocalChannels channels, string appId, string channel) =>
+        Ask<ChannelMembers>(channels.Presence, new GetMembers(new ChannelKey(appId, channel))).Members.Count;
 
     protected IReadOnlyList<string> MemberIds(LocalChannels channels, string channel) =>
         Ask<ChannelMembers>(channels.Presence, new GetMembers(new ChannelKey(AppId, channel))).Members

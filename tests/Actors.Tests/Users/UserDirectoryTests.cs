@@ -13,14 +13,6 @@ public sealed class UserDirectoryTests : ActorTestBase
 {
     private static PusherApp WatchlistApp => MakeApp() with { EnableWatchlistEvents = true };
 
-    private static void SigninWithWatchlist(Client client, string userId, params string[] watchlist)
-    {
-        var ids = string.Join(",", watchlist.Select(w => $"\"{w}\""));
-        var userData = $$"""{"id":"{{userId}}","watchlist":[{{ids}}]}""";
-        Send(client, SigninJson(SigninAuth(client.SocketId, userData), userData));
-        client.Probe.ExpectFrame("pusher:signin_success");
-    }
-
     /// <summary>The (name, user ids) entries of a watchlist_events frame.</summary>
     private static List<(string Name, string[] Ids)> WatchlistEvents(Client client)
     {
@@ -93,19 +85,19 @@ public sealed class UserDirectoryTests : ActorTestBase
     {
         var channels = NewChannels();
         var present = Connect(channels, WatchlistApp);
-        SigninWithWatchlist(present, "7");
+        SigninWatching(present, "7");
 
         var watcher = Connect(channels, WatchlistApp);
-        SigninWithWatchlist(watcher, "1", "7", "8");
+        SigninWatching(watcher, "1", "7", "8");
         Assert.Equal([("online", ["7"]), ("offline", ["8"])], WatchlistEvents(watcher).Select(e => (e.Name, e.Ids)).ToList(), new EntryComparer());
 
         var eight = Connect(channels, WatchlistApp);
-        SigninWithWatchlist(eight, "8");
+        SigninWatching(eight, "8");
         Assert.Equal([("online", ["8"])], WatchlistEvents(watcher), new EntryComparer());
 
         // A second connection of a user already online changes nothing; its last one going does.
         var eightAgain = Connect(channels, WatchlistApp);
-        SigninWithWatchlist(eightAgain, "8");
+        SigninWatching(eightAgain, "8");
         eight.Actor.Tell(SocketClosed.Instance);
         watcher.Probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         eightAgain.Actor.Tell(SocketClosed.Instance);
@@ -117,11 +109,11 @@ public sealed class UserDirectoryTests : ActorTestBase
     {
         var channels = NewChannels();
         var plain = Connect(channels);
-        SigninWithWatchlist(plain, "1", "7");
+        SigninWatching(plain, "1", "7");
         plain.Probe.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
         var tooMany = Connect(channels, WatchlistApp);
-        SigninWithWatchlist(tooMany, "2", Enumerable.Range(1, 101).Select(i => i.ToString()).ToArray());
+        SigninWatching(tooMany, "2", Enumerable.Range(1, 101).Select(i => i.ToString()).ToArray());
         Assert.Equal(4302, tooMany.Probe.ExpectFrame("pusher:error").ErrorCode());
         // Signed in all the same.
         SubscribeOk(tooMany, "#server-to-user-2");

@@ -71,9 +71,7 @@ public class WebhookDeliveryTests
         Assert.Equal(3, receiver.Failed);
         foreach (var channel in new[] { "a", "b", "c" })
             Assert.Equal([Webhook.ChannelOccupied, Webhook.ChannelVacated], events.Where(e => e.Channel == channel).Select(e => e.Name));
-        await Eventually.WaitAsync(async () => (await Scrape(server)).Contains("broadcaster_webhooks_total{app_id=\"app-id\",outcome=\"retried\"} 3"),
-            TimeSpan.FromSeconds(5), "three retries in /metrics");
-        Assert.Contains("broadcaster_webhooks_total{app_id=\"app-id\",outcome=\"delivered\"} 6", await Scrape(server));
+        await PrometheusScrape.WaitForAsync(server.Port, [(Webhooks, Outcome("retried"), 3), (Webhooks, Outcome("delivered"), 6)]);
     }
 
     [Fact]
@@ -85,7 +83,7 @@ public class WebhookDeliveryTests
         await using var server = await StartAsync(app);
         await using var client = await server.ConnectAsync(app);
         await client.SubscribeAsync("refused");
-        await Eventually.WaitAsync(async () => (await Scrape(server)).Contains("outcome=\"failed\"} 1"), TimeSpan.FromSeconds(5), "one failed event");
+        await PrometheusScrape.WaitForAsync(server.Port, [(Webhooks, Outcome("failed"), 1)]);
 
         await client.SubscribeAsync("accepted");
         Assert.Equal([(Webhook.ChannelOccupied, "accepted", null)], await receiver.EventsAsync(1));
@@ -148,15 +146,15 @@ public class WebhookDeliveryTests
         for (var i = 0; i < 20; i++) await client.SubscribeAsync($"queued-{i}");
 
         // One request hangs, a couple wait in the pipeline and two in the queue: the rest are dropped.
-        await Eventually.WaitAsync(async () => DroppedIn(await Scrape(server)) >= 14, TimeSpan.FromSeconds(5), "at least 14 webhooks dropped");
-        Assert.True(DroppedIn(await Scrape(server)) <= 18);
+        await Eventually.WaitAsync(async () => (await Dropped(server)) >= 14, TimeSpan.FromSeconds(5), "at least 14 webhooks dropped");
+        Assert.True(await Dropped(server) <= 18);
         await client.PingPongAsync();
     }
 
-    private static long DroppedIn(string metrics) =>
-        metrics.Split('\n').Where(l => l.StartsWith("broadcaster_webhooks_total{app_id=\"app-id\",outcome=\"dropped\"}", StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ')[1])).DefaultIfEmpty(0).Single();
+    private const string Webhooks = "broadcaster_webhooks_total";
 
-    private static async Task<string> Scrape(BroadcasterServer server) =>
-        await new HttpClient().GetStringAsync($"http://127.0.0.1:{server.Port}/metrics");
+    private static (string, string)[] Outcome(string outcome) => [("app_id", "app-id"), ("outcome", outcome)];
+
+    private static async Task<double> Dropped(BroadcasterServer server) =>
+        (await PrometheusScrape.FetchAsync(server.Port)).Find(Webhooks, Outcome("dropped"))?.Value ?? 0;
 }

@@ -58,7 +58,30 @@ class ClientPool {
       ...options,
     });
     client.__e2eId = ++this.counter;
+    // Each WebSocket under the client, kept so disconnectAll can clear the close timer described there.
+    client.__e2eSockets = [];
+    client.connection.bind('connected', () => {
+      const socket = client.connection.connection && client.connection.connection.transport && client.connection.connection.transport.socket;
+      if (socket) client.__e2eSockets.push(socket);
+    });
     this.clients.push(client);
+    return client;
+  }
+
+  /**
+   * A pusher-js client that signs in (pusher.signin()) as `id`, following `watchlist` ('7,8'), through the auth
+   * server's user-authentication endpoint. Not connected yet: bind pusher.user / watchlist events first.
+   */
+  signinClient(id, watchlist) {
+    return this.pusher({ options: { userAuthentication: { endpoint: this.auth.userEndpoint({ id, watchlist }), transport: 'ajax' } } });
+  }
+
+  /** A pusher-js client connected and signed in as `id` (pusher.user.user_data.id set). */
+  async signedIn(id, watchlist) {
+    const client = this.signinClient(id, watchlist);
+    await waitConnected(client);
+    client.signin();
+    await waitFor(() => client.user.user_data && client.user.user_data.id === id, 5000, `pusher.user.user_data.id = ${id}`);
     return client;
   }
 
@@ -104,8 +127,6 @@ class ClientPool {
     const clients = this.clients.splice(0);
     for (const client of clients) {
       try {
-        // A connection the server already closed (4009 after terminate) has nothing to close: calling close on its
-        // socket again would leave the socket library's 30 s close timer running and hold the test process open.
         if (client.connection.state !== 'disconnected') client.disconnect();
       } catch (_) {
         /* ignore */
@@ -116,6 +137,12 @@ class ClientPool {
         waitFor(() => ['disconnected', 'failed', 'initialized'].includes(c.connection.state), 5000, `client #${c.__e2eId} to disconnect`).catch(() => {})
       )
     );
+    // After a server-side close (4009 from terminate_connections) pusher-js closes the closed socket once more, and
+    // its Node WebSocket library then starts a 30 s close timer that nothing clears: it would only hold the test
+    // process open. Browsers have no such timer.
+    for (const client of clients) {
+      for (const socket of client.__e2eSockets || []) if (socket._closeTimer) clearTimeout(socket._closeTimer);
+    }
   }
 }
 

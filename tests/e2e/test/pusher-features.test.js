@@ -34,18 +34,7 @@ describe('webhooks, users, cache channels and subscription counts', () => {
   });
   const h = useBroadcaster({ config });
 
-  /** pusher-js signed in as `id` (with an optional watchlist), waiting for the sign-in to complete. */
-  async function signedIn(id, watchlist) {
-    const client = h.clients.pusher({
-      options: { userAuthentication: { endpoint: h.auth.userEndpoint({ id, watchlist }), transport: 'ajax' } },
-    });
-    await waitConnected(client);
-    const done = waitForEvent(client.connection, 'message', 5000, `signin_success for ${id}`);
-    client.signin();
-    await waitFor(() => client.user.user_data && client.user.user_data.id === id, 5000, `pusher.user.user_data.id = ${id}`);
-    await done.catch(() => {});
-    return client;
-  }
+  const signedIn = (id, watchlist) => h.clients.signedIn(id, watchlist);
 
   h.test('webhooks reach the endpoint once it is back, and the SDK validates every one', async () => {
     const channel = `presence-${uid('wh')}`;
@@ -104,8 +93,6 @@ describe('webhooks, users, cache channels and subscription counts', () => {
     await h.sdk().sendToUser('u-42', 'notice', { text: 'hi' });
     for (const { data } of await Promise.all(got)) assert.deepEqual(data, { text: 'hi' });
 
-    // The WebSocket objects under pusher-js, kept to clear a timer below.
-    const sockets = [tab1, tab2].map((t) => t.connection.connection.transport.socket);
     const closes = [tab1, tab2].map((t) => waitForEvent(t.connection, 'error', 5000, 'the 4009 error'));
     await h.sdk().terminateUserConnections('u-42');
     await waitFor(() => tab1.connection.state === 'disconnected' && tab2.connection.state === 'disconnected', 5000, 'both tabs disconnected');
@@ -114,15 +101,10 @@ describe('webhooks, users, cache channels and subscription counts', () => {
     assert.equal(tab1.connection.state, 'disconnected', 'pusher-js does not reconnect after 4009');
     assert.equal(tab2.connection.state, 'disconnected');
     assert.equal(other.connection.state, 'connected');
-    // pusher-js closes the already-closed socket once more after a 43xx/40xx close; in Node its WebSocket library then
-    // starts a 30 s close timer that nothing clears, which would only hold this test process open.
-    for (const socket of sockets) if (socket && socket._closeTimer) clearTimeout(socket._closeTimer);
   });
 
   h.test('watchlists: online and offline as watched users sign in and leave', async () => {
-    const watcher = h.clients.pusher({
-      options: { userAuthentication: { endpoint: h.auth.userEndpoint({ id: 'w-1', watchlist: 'w-2,w-3' }), transport: 'ajax' } },
-    });
+    const watcher = h.clients.signinClient('w-1', 'w-2,w-3');
     const seen = [];
     watcher.user.watchlist.bind('online', (e) => seen.push(['online', e.user_ids]));
     watcher.user.watchlist.bind('offline', (e) => seen.push(['offline', e.user_ids]));

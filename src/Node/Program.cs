@@ -43,6 +43,7 @@ public static class Program
             }
             if (cli.Command == "probe") return await ProbeAsync(options);
             if (cli.Command is "restart" or "status") return await AdminClient.RunAsync(cli.Command, options);
+            if (cli.Command == "clean") return StatisticsHosting.Clean(options.Statistics, cli.Days, Console.Out);
         }
         catch (SettingsException e)
         {

@@ -43,6 +43,8 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
     private readonly IActorRef _presence;
     private readonly IActorRef _connectionCounts;
     private readonly IActorRef _users;
+    private readonly IActorRef _statistics;
+    private readonly IActorRef _dashboard;
     private readonly NodeCounters _counters;
     private readonly string _nodeId;
     /// <summary>The other Up nodes, by address, with the incarnation seen Up.</summary>
@@ -55,9 +57,12 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public NodeBus(IActorRef topic, IActorRef channels, IActorRef presence, IActorRef connectionCounts, IActorRef users, NodeCounters counters)
+    public NodeBus(IActorRef topic, BusRoutes routes, NodeCounters counters)
     {
+        var (channels, presence, connectionCounts, users) = (routes.Channels, routes.Presence, routes.ConnectionCounts, routes.Users);
         _users = users;
+        _statistics = routes.Statistics;
+        _dashboard = routes.Dashboard;
         _topic = topic;
         _channels = channels;
         _presence = presence;
@@ -126,11 +131,23 @@ public sealed class NodeBus : ReceiveActor, IWithTimers
         {
             if (FromPeer()) _connectionCounts.Tell(c);
         });
+        Receive<StatisticsSample>(sample =>
+        {
+            if (FromPeer()) _statistics.Tell(sample);
+        });
+        Receive<DashboardWatch>(watch =>
+        {
+            if (FromPeer()) _dashboard.Tell(watch);
+        });
+        Receive<LiveLogBatch>(batch =>
+        {
+            if (FromPeer()) _dashboard.Tell(batch);
+        });
         Receive<GetBusStatus>(_ => Sender.Tell(Status()));
     }
 
-    public static Props Props(IActorRef topic, IActorRef channels, IActorRef presence, IActorRef connectionCounts, IActorRef users, NodeCounters counters) =>
-        Akka.Actor.Props.Create(() => new NodeBus(topic, channels, presence, connectionCounts, users, counters));
+    public static Props Props(IActorRef topic, BusRoutes routes, NodeCounters counters) =>
+        Akka.Actor.Props.Create(() => new NodeBus(topic, routes, counters));
 
     protected override void PreStart()
     {

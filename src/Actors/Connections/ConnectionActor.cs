@@ -4,6 +4,7 @@ using Broadcaster.Actors.Mailboxes;
 using Broadcaster.Actors.Sockets;
 using Broadcaster.Actors.Users;
 using Broadcaster.Actors.Webhooks;
+using Broadcaster.Actors.Wire;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Channels;
 using Broadcaster.Protocol.Frames;
@@ -76,7 +77,7 @@ public sealed class ConnectionActor : UntypedActor
             case TerminateConnection when !_closed:
                 _socket.TrySend(ServerFrames.Error(4009, "You got disconnected by the app."));
                 CloseSocket(4009, "You got disconnected by the app.");
-                Debug("terminated by the app");
+                Log("terminated", "terminated by the app");
                 break;
             case TerminateConnection:
                 break;
@@ -95,7 +96,7 @@ public sealed class ConnectionActor : UntypedActor
         _socket.TrySend(ServerFrames.ConnectionEstablished(SocketId, (int)_settings.ActivityTimeout.TotalSeconds));
         _wheel.Schedule(Self, LivenessTick.Instance, _settings.ActivityTimeout);
         if (_app.EnableUserAuthentication) _wheel.Schedule(Self, AuthorizationDeadline.Instance, _settings.UserAuthenticationTimeout);
-        Debug($"connected to app {_app.Id}");
+        Log("connected", $"connected to app {_app.Id}");
     }
 
     protected override void PostStop()
@@ -104,7 +105,7 @@ public sealed class ConnectionActor : UntypedActor
         _subscriptions.Clear();
         // Idempotent when the socket is already closed; after a crash of this actor it tells the client to reconnect.
         _socket.Close(4200, "Connection reset, please reconnect");
-        Debug("disconnected");
+        Log("disconnected", "disconnected");
     }
 
     private void OnActivity()
@@ -182,20 +183,20 @@ public sealed class ConnectionActor : UntypedActor
         // A repeated subscribe changes nothing: the channel keeps the identity the socket first joined with.
         _subscriptions.TryAdd(channel!, (type, member?.UserId));
         _routes.Channels.Tell(new ChannelEnvelope(_app.Id, channel!, new Subscribe(_socket, Self, member)));
-        Debug(member is null ? $"subscribed to {channel}" : $"subscribed to {channel} as user {member.UserId}");
+        Log("subscribed", member is null ? $"subscribed to {channel}" : $"subscribed to {channel} as user {member.UserId}", channel);
     }
 
     private void Refuse(string channel, string type, string error, int status)
     {
         _socket.TrySend(ServerFrames.SubscriptionError(channel, type, error, status));
-        Debug($"subscription to {channel} refused: {error}");
+        Log("subscription_refused", $"subscription to {channel} refused: {error}", channel);
     }
 
     private void OnUnsubscribe(string? channel)
     {
         if (channel is null || !_subscriptions.Remove(channel)) return;
         _routes.Channels.Tell(new ChannelEnvelope(_app.Id, channel, new Unsubscribe(SocketId)));
-        Debug($"unsubscribed from {channel}");
+        Log("unsubscribed", $"unsubscribed from {channel}", channel);
     }
 
     private void OnSignin(PusherEventData data)
@@ -207,14 +208,14 @@ public sealed class ConnectionActor : UntypedActor
         {
             _socket.TrySend(ServerFrames.Error(4009, "Connection not authorized."));
             CloseSocket(4009, "Connection not authorized.");
-            Debug("sign-in refused");
+            Log("signin_refused", "sign-in refused");
             return;
         }
         _authorized = true;
         _socket.TrySend(ServerFrames.SigninSuccess(data.UserData!));
         // After the reply is queued: the directory may queue the watchlist's current view right behind it.
         _routes.Users.Tell(new UserSignedIn(_app, _user!, _socket));
-        Debug($"signed in as user {_user!.Id}");
+        Log("signed_in", $"signed in as user {_user!.Id}");
     }
 
     private void OnClientEvent(ClientFrame frame)
@@ -251,7 +252,7 @@ public sealed class ConnectionActor : UntypedActor
         if (_app.WantsWebhook(Protocol.Webhooks.Webhook.ClientEvent))
             _routes.Webhooks.Tell(new WebhookHappened(_app.Id, Protocol.Webhooks.WebhookEvent.ClientEvent(channel, frame.Event, frame.RawData, SocketId, subscription.UserId)));
         // The one log line on the per-message path: build it only when someone reads it.
-        if (_settings.DebugLog is not null) Debug($"client event {frame.Event} on {channel}");
+        if (Logging) Log("client_event", $"client event {frame.Event} on {channel}", channel, frame.Event);
     }
 
     /// <summary>
@@ -272,7 +273,7 @@ public sealed class ConnectionActor : UntypedActor
             }
             _socket.TrySend(ServerFrames.Error(4201, "Pong reply not received"));
             CloseSocket(4201, "Pong reply not received");
-            Debug("closed: no pong");
+            Log("closed", "closed: no pong");
             return;
         }
         var silent = time.GetElapsedTime(_lastActivity);
@@ -293,7 +294,15 @@ public sealed class ConnectionActor : UntypedActor
         _closed = true;
     }
 
-    private void Debug(string what) => _settings.DebugLog?.Invoke($"[{_app.Id}] {SocketId} {what}");
+    /// <summary>Someone reads the log: <c>--debug</c>, or a dashboard open somewhere in the cluster.</summary>
+    private bool Logging => _settings.DebugLog is not null || _settings.Activity is { Enabled: true };
+
+    private void Log(string kind, string what, string? channel = null, string? eventName = null)
+    {
+        _settings.DebugLog?.Invoke($"[{_app.Id}] {SocketId} {what}");
+        if (_settings.Activity is { Enabled: true } activity)
+            activity.Write(new ActivityEntry(_settings.Time.GetUtcNow().ToUnixTimeMilliseconds(), _app.Id, kind, SocketId, channel, eventName, what));
+    }
 
     private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "…";
 }

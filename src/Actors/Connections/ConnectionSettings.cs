@@ -20,6 +20,9 @@ public sealed record ConnectionSettings
     /// <summary>Readable one-line log of connections, subscriptions and client events (<c>--debug</c>); null when off.</summary>
     public Action<string>? DebugLog { get; init; }
 
+    /// <summary>The dashboard's live log; null when the node has no dashboard feed.</summary>
+    public IActivityLog? Activity { get; init; }
+
     public NodeCounters Counters { get; init; } = new();
 
     /// <summary>The clock liveness, deadlines and rate limits read.</summary>

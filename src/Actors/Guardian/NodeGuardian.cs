@@ -4,7 +4,9 @@ using Akka.Event;
 using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Cluster;
 using Broadcaster.Actors.Connections;
+using Broadcaster.Actors.Dashboard;
 using Broadcaster.Actors.Presence;
+using Broadcaster.Actors.Statistics;
 using Broadcaster.Actors.Users;
 using Broadcaster.Actors.Webhooks;
 using Broadcaster.Actors.Wire;
@@ -37,10 +39,14 @@ public sealed class NodeGuardian : ReceiveActor
         var users = Start(UserDirectory.Props(presence), "users");
         var connections = Start(ConnectionSupervisor.Props(new ConnectionRoutes(channels, users, webhooks), settings.Connections), "connections");
         var counts = Start(ConnectionCountGossip.Props(settings.ConnectionCounter, topic), "connection-counts");
-        var bus = Start(NodeBus.Props(topic, channels, presence, counts, users, settings.Connections.Counters), "bus");
+        var statistics = Start(StatisticsRecorder.Props(settings.Statistics), "statistics");
+        var dashboard = Start(DashboardRelay.Props(settings.Dashboard ?? new NoDashboard(self)), "dashboard");
+        var bus = Start(NodeBus.Props(topic, new BusRoutes(channels, presence, counts, users, statistics, dashboard), settings.Connections.Counters), "bus");
         var status = Start(NodeStatusActor.Props(bus, channels, presence, settings.ConnectionCounter, settings.QueryTimeout), "status");
         var restarts = Start(RestartScheduler.Props(settings.Restart, settings.Time), "restarts");
-        var refs = new NodeRefs(connections, channels, presence, bus, status, restarts, events) { Users = users, Webhooks = webhooks };
+        var refs = new NodeRefs(connections, channels, presence, bus, status, restarts, events) {
+            Users = users, Webhooks = webhooks, Statistics = statistics, Dashboard = dashboard,
+        };
 
         Receive<Terminated>(t =>
         {

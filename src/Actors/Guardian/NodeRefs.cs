@@ -26,6 +26,25 @@ public sealed record NodeRefs(
     /// <summary>The <see cref="Actors.Webhooks.WebhookEmitter"/>.</summary>
     public IActorRef Webhooks { get; init; } = ActorRefs.Nobody;
 
+    /// <summary>The <see cref="Actors.Statistics.StatisticsRecorder"/>.</summary>
+    public IActorRef Statistics { get; init; } = ActorRefs.Nobody;
+
+    /// <summary>The <see cref="Actors.Dashboard.DashboardRelay"/>.</summary>
+    public IActorRef Dashboard { get; init; } = ActorRefs.Nobody;
+
+    /// <summary>
+    /// This node's statistics for an interval: to this node's recorder and, on the topic, every other node's (the next
+    /// writer keeps them too).
+    /// </summary>
+    public void Publish(StatisticsSample sample)
+    {
+        Statistics.Tell(sample, Bus);
+        ClusterTopic.Publish(Topic, sample, Bus);
+    }
+
+    /// <summary>Published for the other nodes' dashboards (this node's own hands its entries to its dashboards itself).</summary>
+    public void Publish(IWireMessage dashboardMessage) => ClusterTopic.Publish(Topic, dashboardMessage, Bus);
+
     /// <summary>
     /// <c>terminate_connections</c> accepted by this node's HTTP API: handed to this node's user directory and published
     /// for the others, like an event.

@@ -1,6 +1,8 @@
 using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Connections;
+using Broadcaster.Actors.Dashboard;
+using Broadcaster.Actors.Statistics;
 using Broadcaster.Actors.Webhooks;
 using Broadcaster.Protocol.Apps;
 
@@ -28,6 +30,12 @@ public sealed record NodeSettings
     public TimeSpan WebhookDelay { get; init; } = TimeSpan.FromSeconds(3);
 
     public ConnectionSettings Connections { get; init; } = new();
+
+    /// <summary>Where the cluster's statistics are written when this node is the writer.</summary>
+    public IStatisticsStore Statistics { get; init; } = NoStatistics.Instance;
+
+    /// <summary>The node's live figures and log for dashboards; null: a feed with nothing to show.</summary>
+    public IDashboardFeed? Dashboard { get; init; }
 
     /// <summary>Live connections per app: this node's, and what the other nodes last published.</summary>
     public AppConnectionCounter ConnectionCounter { get; init; } = new();

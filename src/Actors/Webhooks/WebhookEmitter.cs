@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Broadcaster.Actors.Membership;
 using Broadcaster.Actors.Presence;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Webhooks;
@@ -111,25 +112,8 @@ public sealed class WebhookEmitter : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>
-    /// Whether this node sends the cluster's webhooks: it is Up, reaches a majority of the members, and no reachable
-    /// Up member is older. A node cut off from the others (about to be downed by the split-brain resolver, and
-    /// stopping its connections as it goes) thus sends nothing the majority side sends too, and while a crashed
-    /// oldest node is still a member (unreachable, not yet removed) the next oldest already sends.
-    /// </summary>
-    private bool IsOldest()
-    {
-        var self = _cluster.SelfMember;
-        if (self.Status != MemberStatus.Up) return false;
-        var state = _cluster.State;
-        if (state.Unreachable.Count * 2 >= state.Members.Count) return false;
-        foreach (var member in state.Members)
-        {
-            if (member.Status == MemberStatus.Up && !member.UniqueAddress.Equals(self.UniqueAddress) && member.IsOlderThan(self) &&
-                !state.Unreachable.Contains(member)) return false;
-        }
-        return true;
-    }
+    /// <summary>Whether this node sends the cluster's webhooks (<see cref="Seniority.IsOldest"/>).</summary>
+    private bool IsOldest() => Seniority.IsOldest(_cluster);
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 }

@@ -40,6 +40,11 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ChannelCountChanged => "SC",
         OwnMembersQuery => "MQ",
         OwnMembers => "MA",
+        StatisticsSample => "ST",
+        NodeLoadQuery => "LQ",
+        NodeLoad => "L",
+        DashboardWatch => "DW",
+        LiveLogBatch => "LB",
         _ => throw new ArgumentException($"{o.GetType()} is not a wire message"),
     };
 
@@ -105,6 +110,33 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                         foreach (var id in ids) w.Write(id);
                     }
                     break;
+                case StatisticsSample s:
+                    w.Write(s.Node); w.Write(s.IntervalStartMs); w.Write(s.IntervalMs); w.Write(s.Rows.Count);
+                    foreach (var row in s.Rows)
+                    {
+                        w.Write(row.AppId); w.Write(row.PeakConnections); w.Write(row.WebSocketMessagesIn); w.Write(row.WebSocketMessagesOut);
+                        w.Write(row.ApiMessages);
+                    }
+                    break;
+                case NodeLoadQuery: break;
+                case NodeLoad l:
+                    w.Write(l.Node); w.Write(l.Apps.Count);
+                    foreach (var a in l.Apps)
+                    {
+                        w.Write(a.AppId); w.Write(a.Connections); w.Write(a.Channels); w.Write(a.WebSocketMessagesIn); w.Write(a.WebSocketMessagesOut);
+                        w.Write(a.ApiMessages); w.Write(a.PresenceChannels.Count);
+                        foreach (var c in a.PresenceChannels) w.Write(c);
+                    }
+                    break;
+                case DashboardWatch d: w.Write(d.Node); break;
+                case LiveLogBatch b:
+                    w.Write(b.Node); w.Write(b.Dropped); w.Write(b.Entries.Count);
+                    foreach (var e in b.Entries)
+                    {
+                        w.Write(e.TimeMs); w.Write(e.AppId); w.Write(e.Kind); WriteOptional(w, e.SocketId); WriteOptional(w, e.Channel);
+                        WriteOptional(w, e.Event); w.Write(e.Text);
+                    }
+                    break;
                 default: throw new ArgumentException($"{o.GetType()} is not a wire message");
             }
         }
@@ -136,6 +168,13 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
             "SC" => new ChannelCountChanged(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt32()),
             "MQ" => new OwnMembersQuery(r.ReadString(), ReadList(r, r.ReadString)),
             "MA" => ReadOwnMembers(r),
+            "ST" => new StatisticsSample(r.ReadString(), r.ReadInt64(), r.ReadInt64(),
+                ReadList(r, () => new StatisticsRow(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()))),
+            "LQ" => NodeLoadQuery.Instance,
+            "L" => new NodeLoad(r.ReadString(), ReadList(r, () => new AppLoad(r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(),
+                r.ReadInt64(), r.ReadInt64(), ReadList(r, r.ReadString)))),
+            "DW" => new DashboardWatch(r.ReadString()),
+            "LB" => ReadLiveLog(r),
             _ => throw new ArgumentException($"Unknown wire message manifest '{manifest}'"),
         };
     }
@@ -157,6 +196,15 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         // A node of an earlier version does not send the flag: its events are not cached here.
         var fromApi = r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean();
         return new ChannelEvent(appId, channel, frame, except, fromApi);
+    }
+
+    private static LiveLogBatch ReadLiveLog(BinaryReader r)
+    {
+        var node = r.ReadString();
+        var dropped = r.ReadInt32();
+        var entries = ReadList(r, () => new ActivityEntry(r.ReadInt64(), r.ReadString(), r.ReadString(), ReadOptional(r), ReadOptional(r),
+            ReadOptional(r), r.ReadString()));
+        return new LiveLogBatch(node, entries, dropped);
     }
 
     private static OwnMembers ReadOwnMembers(BinaryReader r)

@@ -39,6 +39,8 @@ public sealed record BroadcasterOptions
     public WebhookOptions Webhooks { get; init; } = new();
     /// <summary>How long the last event of a cache channel is kept (PROTOCOL.md 2.8).</summary>
     public TimeSpan CacheTtl { get; init; } = TimeSpan.FromMinutes(30);
+    public DashboardOptions Dashboard { get; init; } = new();
+    public StatisticsOptions Statistics { get; init; } = new();
 
     public ConnectionSettings ToConnectionSettings(Action<string>? debugLog, NodeCounters counters, TimeProvider? time = null) => new()
     {

@@ -13,6 +13,9 @@ public sealed record CommandLine(string Command, string? Host, int? Port, string
     /// <summary>Seeds given with <c>--seed host:port</c> (repeatable).</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
 
+    /// <summary><c>clean --days N</c>; null: the configured retention.</summary>
+    public int? Days { get; init; }
+
     public static CommandLine Parse(IReadOnlyList<string> args) => From(CommandLineSyntax.Parse(args));
 
     public static CommandLine From(ParseResult parsed)
@@ -25,6 +28,7 @@ public sealed record CommandLine(string Command, string? Host, int? Port, string
         {
             ClusterPort = parsed.GetValue(CommandLineSyntax.ClusterPort),
             Seeds = parsed.GetValue(CommandLineSyntax.Seed) ?? [],
+            Days = command.Name == "clean" ? parsed.GetValue(CommandLineSyntax.Days) : null,
         };
     }
 }

@@ -48,6 +48,20 @@ public static class CommandLineSyntax
         Arity = ArgumentArity.Zero,
     });
 
+    /// <summary><c>clean</c> only: how old a statistics row must be to go.</summary>
+    public static readonly Option<int?> Days = new("--days")
+    {
+        Description = "Remove statistics entries older than this many days (default: broadcaster.statistics.retention).",
+        HelpName = "N",
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (int.TryParse(text, out var days) && days >= 0) return days;
+            result.AddError($"--days: '{text}' is not a number of days (0 or more).");
+            return null;
+        },
+    };
+
     private static readonly ParserConfiguration Parsing = new()
     {
         // `@file` expands nowhere: a value is what was typed.
@@ -81,10 +95,11 @@ public static class CommandLineSyntax
         var restart = new Command("restart", "Rolling restart of every node of the cluster, through the node at --host/--port (10 s).");
         var status = new Command("status", "The cluster's nodes: state, readiness, connections, channels.");
         var probe = new Command("probe", "Exit 0 when the node at --host/--port is ready (for healthchecks without curl).");
+        var clean = new Command("clean", "Remove statistics entries older than --days N (like websockets:clean).") { Days };
         // With no command the node serves, as it always has: the root runs like serve.
-        foreach (var command in new Command[] { root, serve, check, restart, status, probe })
+        foreach (var command in new Command[] { root, serve, check, restart, status, probe, clean })
             command.SetAction((result, _) => Program.RunAsync(CommandLine.From(result)));
-        foreach (var command in new[] { serve, check, restart, status, probe }) root.Subcommands.Add(command);
+        foreach (var command in new[] { serve, check, restart, status, probe, clean }) root.Subcommands.Add(command);
 
         // `broadcaster help` and `broadcaster version` have always worked; they stay, unlisted beside --help and --version.
         var help = new Command("help") { Hidden = true };
@@ -150,6 +165,7 @@ public static class CommandLineSyntax
           broadcaster restart --config /etc/broadcaster.conf
           broadcaster status --host 127.0.0.1 --port 6001
           broadcaster probe --port 6001
+          broadcaster clean --days 30 --config /etc/broadcaster.conf
 
         """;
 
@@ -160,6 +176,7 @@ public static class CommandLineSyntax
           BROADCASTER_CLUSTER_PORT, BROADCASTER_SEEDS, BROADCASTER_CLUSTER_HOSTNAME, BROADCASTER_PUBLIC_HOSTNAME
           BROADCASTER_LOG_LEVEL (trace, debug, information, warning, error, critical)
           BROADCASTER_ADMIN_SECRET   signs restart and status (else an app's key and secret do)
+          BROADCASTER_DASHBOARD_PASSWORD, BROADCASTER_STATISTICS_DATABASE
           LARAVEL_WEBSOCKETS_SSL_LOCAL_CERT, LARAVEL_WEBSOCKETS_SSL_LOCAL_PK, LARAVEL_WEBSOCKETS_SSL_PASSPHRASE,
           LARAVEL_WEBSOCKETS_SSL_CA, LARAVEL_WEBSOCKETS_SSL_VERIFY_PEER, LARAVEL_WEBSOCKETS_SSL_ALLOW_SELF_SIGNED
 

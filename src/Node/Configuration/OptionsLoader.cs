@@ -22,7 +22,8 @@ public static class OptionsLoader
     private static readonly string[] AppKeys =
         ["id", "key", "secret", "name", "enabled", "max-connections", "enable-client-messages",
          "enable-user-authentication", "allowed-origins", "enable-subscription-count", "enable-watchlist-events", "webhooks"];
-    private static readonly string[] TopKeys = ["server", "limits", "apps", "cluster", "tls", "metrics", "logging", "admin", "webhooks", "cache"];
+    private static readonly string[] TopKeys = ["server", "limits", "apps", "cluster", "tls", "metrics", "logging", "admin", "webhooks", "cache",
+        "dashboard", "statistics"];
     private static readonly string[] WebhookKeys = ["batch-window", "batch-size", "delay-vacated", "retry-for", "retry-delay", "timeout", "queue-size"];
     private static readonly string[] MetricsKeys = ["enabled", "host", "port"];
     private static readonly string[] LoggingKeys = ["level", "akka-level"];
@@ -69,6 +70,8 @@ public static class OptionsLoader
         CheckKeys(config, "broadcaster.admin", ["secret"]);
         CheckKeys(config, "broadcaster.webhooks", WebhookKeys);
         CheckKeys(config, "broadcaster.cache", ["ttl"]);
+        CheckKeys(config, "broadcaster.dashboard", ["enabled", "password"]);
+        CheckKeys(config, "broadcaster.statistics", ["enabled", "interval", "database", "retention"]);
         string? Env(string name) => environment[name] as string is { Length: > 0 } v ? v : null;
 
         var host = cli.Host ?? Env("BROADCASTER_HOST") ?? config.GetString("broadcaster.server.host");
@@ -126,6 +129,33 @@ public static class OptionsLoader
                 QueueSize = Int(config, "broadcaster.webhooks.queue-size", 1),
             },
             CacheTtl = Duration(config, "broadcaster.cache.ttl", TimeSpan.FromSeconds(1)),
+            Dashboard = LoadDashboard(config, Env),
+            Statistics = LoadStatistics(config, Env),
+        };
+    }
+
+    private static DashboardOptions LoadDashboard(Config config, Func<string, string?> env)
+    {
+        var dashboard = new DashboardOptions
+        {
+            Enabled = config.GetBoolean("broadcaster.dashboard.enabled"),
+            Password = env("BROADCASTER_DASHBOARD_PASSWORD") ?? config.GetString("broadcaster.dashboard.password") ?? "",
+        };
+        if (dashboard.Enabled && dashboard.Password.Length == 0)
+            throw new SettingsException("broadcaster.dashboard.password: the dashboard is enabled but has no password (set it, or BROADCASTER_DASHBOARD_PASSWORD)");
+        return dashboard;
+    }
+
+    private static StatisticsOptions LoadStatistics(Config config, Func<string, string?> env)
+    {
+        var database = env("BROADCASTER_STATISTICS_DATABASE") ?? config.GetString("broadcaster.statistics.database") ?? "";
+        if (database.Trim().Length == 0) throw new SettingsException("broadcaster.statistics.database: a file path is required");
+        return new StatisticsOptions
+        {
+            Enabled = config.GetBoolean("broadcaster.statistics.enabled"),
+            Interval = Duration(config, "broadcaster.statistics.interval", TimeSpan.FromSeconds(1)),
+            Database = database,
+            Retention = Duration(config, "broadcaster.statistics.retention", TimeSpan.FromHours(1)),
         };
     }
 

@@ -35,6 +35,8 @@ public sealed class BroadcasterServer : IAsyncDisposable
 
     private RestartSignal? _restart;
     private Webhooks.WebhookDispatcher? _webhooks;
+    private Statistics.StatisticsWriter? _statistics;
+    private Statistics.StatisticsSampler? _sampler;
 
     public NodeActors Actors { get; }
 
@@ -129,21 +131,37 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton<SignedRequest>();
         builder.Services.AddSingleton<AdminEndpoint>();
         builder.Services.AddSingleton<Webhooks.WebhookCounters>();
+        builder.Services.AddSingleton<Dashboard.LiveLog>();
+        builder.Services.AddSingleton<Dashboard.DashboardFeed>();
+        builder.Services.AddSingleton(services => new Dashboard.DashboardAuth(options.Dashboard, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<Dashboard.DashboardOverview>();
+        builder.Services.AddSingleton<Dashboard.DashboardStatistics>();
+        builder.Services.AddSingleton<Dashboard.DashboardEndpoint>();
         Webhooks.WebhookHttp.Add(builder.Services, options.Webhooks);
 
         var web = builder.Build();
+        var clock = web.Services.GetRequiredService<TimeProvider>();
+        // Before the actors: a statistics file that cannot be opened stops the start, naming the setting.
+        var statistics = StatisticsHosting.OpenWriter(options.Statistics, clock, web.Services.GetRequiredService<ILoggerFactory>());
         Webhooks.WebhookDispatcher? dispatcher = null;
+        var liveLog = web.Services.GetRequiredService<Dashboard.LiveLog>();
+        var feed = web.Services.GetRequiredService<Dashboard.DashboardFeed>();
         var actors = started = await NodeActorsFactory.CreateAsync(options, web.Services.GetRequiredService<ILoggerFactory>(),
             web.Services.GetRequiredService<AppConnectionCounter>(), web.Services.GetRequiredService<NodeMetrics>(), restart.Request,
-            web.Services.GetRequiredService<TimeProvider>(),
+            clock,
             materializer => dispatcher = new Webhooks.WebhookDispatcher(options.Webhooks,
                 web.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Webhooks.WebhookHttp.ClientName), materializer,
-                web.Services.GetRequiredService<Webhooks.WebhookCounters>(), web.Services.GetRequiredService<ILogger<Webhooks.WebhookDispatcher>>()));
+                web.Services.GetRequiredService<Webhooks.WebhookCounters>(), web.Services.GetRequiredService<ILogger<Webhooks.WebhookDispatcher>>()),
+            new NodeExtras(statistics, feed, liveLog));
+        feed.Actors = actors;
+        liveLog.Node = Cluster.NodeName.Self(actors.System);
+        liveLog.Publish = actors.Refs.Publish;
+        var sampler = StatisticsHosting.StartSampler(options, web.Services.GetRequiredService<NodeMetrics>(), actors, clock);
         NodeEndpoints.Map(web, options);
         var tracker = web.Services.GetRequiredService<ConnectionTracker>();
         // SIGTERM: clients get 4200 and reconnect elsewhere while Kestrel drains; the node leaves the cluster after.
         web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors, options.Cluster.QueryTimeout).GetAwaiter().GetResult());
-        var server = new BroadcasterServer(web, actors, options) { _restart = restart, _webhooks = dispatcher };
+        var server = new BroadcasterServer(web, actors, options) { _restart = restart, _webhooks = dispatcher, _statistics = statistics, _sampler = sampler };
         restart.Attach(web.Lifetime, server.Logger);
         // Downed by the split-brain resolver (cut off on the minority side), removed, or shut down by its guardian: the
         // actor system is gone, so the node stops, tells its clients to reconnect elsewhere, and asks its supervisor
@@ -196,10 +214,13 @@ public sealed class BroadcasterServer : IAsyncDisposable
 
     public async Task StopAsync()
     {
+        if (_sampler is not null) await _sampler.DisposeAsync();
         await _web.StopAsync();
         await CoordinatedShutdown.Get(Actors.System).Run(CoordinatedShutdown.ClrExitReason.Instance);
         // After the actors: the webhooks their leaving causes are queued, then whatever is still unsent is abandoned.
         _webhooks?.Dispose();
+        // The statistics already handed over are written.
+        if (_statistics is not null) await _statistics.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()

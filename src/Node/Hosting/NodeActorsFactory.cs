@@ -4,6 +4,7 @@ using Akka.Streams;
 using Broadcaster.Actors.Apps;
 using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Guardian;
+using Broadcaster.Actors.Statistics;
 using Broadcaster.Actors.Webhooks;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Metrics;
@@ -18,7 +19,7 @@ public static class NodeActorsFactory
     /// <param name="restart">Called when this node's turn in a rolling restart comes.</param>
     /// <param name="webhooks">Makes the node's webhook sender on its actor system (the pipelines run on its materializer).</param>
     public static async Task<NodeActors> CreateAsync(BroadcasterOptions options, ILoggerFactory loggers, AppConnectionCounter counter,
-        NodeMetrics metrics, Action<string> restart, TimeProvider time, Func<IMaterializer, IWebhookSink>? webhooks = null)
+        NodeMetrics metrics, Action<string> restart, TimeProvider time, Func<IMaterializer, IWebhookSink>? webhooks = null, NodeExtras? extras = null)
     {
         var setup = BootstrapSetup.Create().WithConfig(AkkaConfig.Build(options.Cluster, options.AkkaLogLevel))
             .And(new LoggerFactorySetup(loggers));
@@ -36,7 +37,9 @@ public static class NodeActorsFactory
             },
             Webhooks = webhooks is null || !options.Apps.Any(a => a.Webhooks is { Count: > 0 }) ? NoWebhooks.Instance : webhooks(system.Materializer()),
             WebhookDelay = options.Webhooks.DelayVacated,
-            Connections = options.ToConnectionSettings(line => debug.LogInformation("{Line}", line), metrics.Actors, time),
+            Connections = options.ToConnectionSettings(line => debug.LogInformation("{Line}", line), metrics.Actors, time) with { Activity = extras?.Activity },
+            Statistics = extras?.Statistics ?? NoStatistics.Instance,
+            Dashboard = extras?.Dashboard,
             ConnectionCounter = counter,
             Restart = who => restart($"rolling restart requested by {who}"),
             QueryTimeout = options.Cluster.QueryTimeout,

@@ -47,6 +47,7 @@ public static class NodeEndpoints
             return Results.Json(new { ready, node = status.NodeId, peers = status.Peers, waiting = status.Waiting, shuttingDown = tracker.ShuttingDown },
                 statusCode: ready ? 200 : 503);
         });
+        if (options.Dashboard.Enabled) web.Services.GetRequiredService<Dashboard.DashboardEndpoint>().Map(root);
         root.MapPost("/broadcaster/restart", (HttpContext c, AdminEndpoint e) => e.RestartAsync(c));
         root.MapGet("/broadcaster/status", (HttpContext c, AdminEndpoint e) => e.StatusAsync(c));
         if (options.MetricsEnabled)

@@ -4,6 +4,8 @@ using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Presence;
 using Broadcaster.Actors.Wire;
 using Broadcaster.Node.Configuration;
+using Broadcaster.Node.Dashboard;
+using Broadcaster.Node.Metrics;
 using Broadcaster.Node.Hosting;
 using Broadcaster.Protocol.Apps;
 using Broadcaster.Protocol.Channels;
@@ -13,7 +15,8 @@ using Broadcaster.Protocol.Http;
 namespace Broadcaster.Node.HttpApi;
 
 /// <summary>The HTTP API actions (PROTOCOL.md 6.3-6.7) on an authenticated request.</summary>
-public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actors, ClusterQueries queries, ILogger<HttpApiHandlers> logger)
+public sealed class HttpApiHandlers(
+    BroadcasterOptions options, NodeActors actors, ClusterQueries queries, NodeMetrics metrics, LiveLog log, TimeProvider time, ILogger<HttpApiHandlers> logger)
 {
     public Task<ApiAnswer> HandleAsync(PusherApp app, HttpApiRoute route, IQueryCollection query, ReadOnlyMemory<byte> body) =>
         route.Action switch
@@ -57,7 +60,11 @@ public sealed class HttpApiHandlers(BroadcasterOptions options, NodeActors actor
         {
             var frame = ServerFrames.ChannelEvent(request.Name, channel, request.Data);
             actors.Refs.Publish(new ChannelEvent(app.Id, channel, frame, request.SocketId, FromApi: true));
+            if (log.Enabled)
+                log.Write(new ActivityEntry(time.GetUtcNow().ToUnixTimeMilliseconds(), app.Id, "api_event", request.SocketId, channel, request.Name,
+                    $"api event {request.Name} on {channel}"));
         }
+        metrics.For(app.Id).ApiMessagesTriggered(1);
         if (options.Debug)
             logger.LogInformation("[{App}] api event {Event} on {Channels}{Except}", app.Id, request.Name,
                 string.Join(", ", request.Channels), request.SocketId is null ? "" : $" except {request.SocketId}");

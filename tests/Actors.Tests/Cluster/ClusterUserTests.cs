@@ -1,3 +1,4 @@
+using Broadcaster.Actors.Presence;
 using Broadcaster.Actors.Tests.Support;
 using Broadcaster.Actors.Wire;
 using Broadcaster.Protocol.Apps;
@@ -83,6 +84,9 @@ public sealed class ClusterUserTests : ClusterTestBase
         var eight = Connect(c, App);
         SigninWatching(eight, "8");
         Assert.Equal("""{"events":[{"name":"online","user_ids":["8"]}]}""", WatchlistData(watcher));
+        // The initial view is what the watcher's node knows: wait until B has heard of 8 (the watcher on A already has).
+        AwaitAssert(() => Assert.Contains(b.Ask<ChannelMembers>(b.Presence, new GetMembers(ClusterSets.OnlineOf(App.Id))).Members, m => m.UserId == "8"),
+            ClusterTimeout, TimeSpan.FromMilliseconds(20));
         var late = Connect(b, App);
         SigninWatching(late, "2", "8", "7");
         Assert.Equal("""{"events":[{"name":"online","user_ids":["8"]},{"name":"offline","user_ids":["7"]}]}""", WatchlistData(late));

@@ -13,6 +13,8 @@ public static class TestServers
         Host = "127.0.0.1",
         Port = 0,
         Apps = TestApps.All,
+        // A test that looks at statistics gives its node a file of its own.
+        Statistics = new StatisticsOptions { Enabled = false },
     };
 
     /// <summary>Starts a node; with <paramref name="time"/> (a FakeTimeProvider) its clock moves only when the test says.</summary>

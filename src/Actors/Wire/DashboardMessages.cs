@@ -1,0 +1,29 @@
+namespace Broadcaster.Actors.Wire;
+
+/// <summary>Asked of every node's dashboard relay while a dashboard is open; answered with <see cref="NodeLoad"/>.</summary>
+public sealed record NodeLoadQuery : IWireMessage
+{
+    public static NodeLoadQuery Instance { get; } = new();
+}
+
+/// <summary>One node's live figures per app; counters are totals since the node started (the asker derives rates).</summary>
+/// <param name="Node">The node's cluster address as <c>host:port</c>.</param>
+public sealed record NodeLoad(string Node, IReadOnlyList<AppLoad> Apps) : IWireMessage;
+
+/// <param name="PresenceChannels">The app's presence channels with a subscriber on the node.</param>
+public sealed record AppLoad(string AppId, int Connections, int Channels, long WebSocketMessagesIn, long WebSocketMessagesOut,
+    long ApiMessages, IReadOnlyList<string> PresenceChannels);
+
+/// <summary>
+/// Published every few seconds by a node with a dashboard open: every node that hears it sends its live log for a
+/// while. With no dashboard open anywhere, no node collects or sends a log entry.
+/// </summary>
+public sealed record DashboardWatch(string Node) : IWireMessage;
+
+/// <summary>One node's live log entries of a short window, at most a fixed number; <paramref name="Dropped"/> counts the rest.</summary>
+public sealed record LiveLogBatch(string Node, IReadOnlyList<ActivityEntry> Entries, int Dropped) : IWireMessage;
+
+/// <summary>One line of the live log: a connection, subscription, sign-in, client event or API event on some node.</summary>
+/// <param name="Kind">connected, disconnected, subscribed, unsubscribed, subscription_refused, signed_in, client_event, api_event.</param>
+/// <param name="Text">The readable line, as <c>--debug</c> logs it.</param>
+public sealed record ActivityEntry(long TimeMs, string AppId, string Kind, string? SocketId, string? Channel, string? Event, string Text);

@@ -57,12 +57,15 @@ public sealed class StatisticsDatabase
         {
             using var connection = Connect();
             Execute(connection, "PRAGMA journal_mode=WAL;");
-            var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"));
-            if (version > SchemaVersion)
-                throw new SettingsException($"broadcaster.statistics.database: {Path} was written by a newer version (schema {version}, this one knows {SchemaVersion})");
-            for (; version < SchemaVersion; version++)
+            while (true)
             {
-                using var transaction = connection.BeginTransaction();
+                // The version is read inside the write transaction: nodes starting together on a new shared file take
+                // turns, and each migrates only what the one before it left to do.
+                using var transaction = connection.BeginTransaction(deferred: false);
+                var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;", transaction));
+                if (version > SchemaVersion)
+                    throw new SettingsException($"broadcaster.statistics.database: {Path} was written by a newer version (schema {version}, this one knows {SchemaVersion})");
+                if (version == SchemaVersion) return;
                 Execute(connection, Migrations[version], transaction);
                 Execute(connection, $"PRAGMA user_version = {version + 1};", transaction);
                 transaction.Commit();
@@ -161,9 +164,10 @@ public sealed class StatisticsDatabase
         command.ExecuteNonQuery();
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql)
+    private static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         return command.ExecuteScalar();
     }

@@ -56,6 +56,16 @@ public sealed class StatisticsDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Nodes_opening_a_new_shared_file_at_once_create_its_schema_once()
+    {
+        var opens = Enumerable.Range(0, 8).Select(_ => Task.Run(() => new StatisticsDatabase(File).Open())).ToArray();
+        await Task.WhenAll(opens);
+
+        Assert.Equal((long)StatisticsDatabase.SchemaVersion, Scalar("PRAGMA user_version;"));
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'statistics';"));
+    }
+
+    [Fact]
     public void A_file_of_a_newer_schema_is_refused_naming_the_setting()
     {
         new StatisticsDatabase(File).Open();

@@ -108,7 +108,10 @@ class Cluster {
       const unique = portAllocator();
       for (let i = 0; i < size; i++) cluster.slots.push(new NodeSlot(i, await unique(), await unique()));
       cluster.seeds = cluster.slots.map((s) => `127.0.0.1:${s.clusterPort}`);
-      await Promise.all(cluster.slots.map((slot) => cluster.startNode(slot.index, { waitReady: false })));
+      // allSettled: when one node fails to start, the others have finished starting before stop() runs, so none is left behind.
+      const started = await Promise.allSettled(cluster.slots.map((slot) => cluster.startNode(slot.index, { waitReady: false })));
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
       await cluster.waitReady();
       if (nginx) cluster.nginx = await startNginx({ upstreamPorts: cluster.slots.map((s) => s.port) });
       return cluster;

@@ -10,9 +10,8 @@ public sealed record NodeLoadQuery : IWireMessage
 /// <param name="Node">The node's cluster address as <c>host:port</c>.</param>
 public sealed record NodeLoad(string Node, IReadOnlyList<AppLoad> Apps) : IWireMessage;
 
-/// <param name="PresenceChannels">The app's presence channels with a subscriber on the node.</param>
-public sealed record AppLoad(string AppId, int Connections, int Channels, long WebSocketMessagesIn, long WebSocketMessagesOut,
-    long ApiMessages, IReadOnlyList<string> PresenceChannels);
+/// <param name="Channels">The app's channels with a subscriber on the node.</param>
+public sealed record AppLoad(string AppId, int Connections, int Channels, long WebSocketMessagesIn, long WebSocketMessagesOut, long ApiMessages);
 
 /// <summary>
 /// Published every few seconds by a node with a dashboard open: every node that hears it sends its live log for a

@@ -124,8 +124,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                     foreach (var a in l.Apps)
                     {
                         w.Write(a.AppId); w.Write(a.Connections); w.Write(a.Channels); w.Write(a.WebSocketMessagesIn); w.Write(a.WebSocketMessagesOut);
-                        w.Write(a.ApiMessages); w.Write(a.PresenceChannels.Count);
-                        foreach (var c in a.PresenceChannels) w.Write(c);
+                        w.Write(a.ApiMessages);
                     }
                     break;
                 case DashboardWatch d: w.Write(d.Node); break;
@@ -172,7 +171,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 ReadList(r, () => new StatisticsRow(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()))),
             "LQ" => NodeLoadQuery.Instance,
             "L" => new NodeLoad(r.ReadString(), ReadList(r, () => new AppLoad(r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(),
-                r.ReadInt64(), r.ReadInt64(), ReadList(r, r.ReadString)))),
+                r.ReadInt64(), r.ReadInt64()))),
             "DW" => new DashboardWatch(r.ReadString()),
             "LB" => ReadLiveLog(r),
             _ => throw new ArgumentException($"Unknown wire message manifest '{manifest}'"),

@@ -4,7 +4,6 @@ using Broadcaster.Actors.Wire;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
 using Broadcaster.Node.Metrics;
-using Broadcaster.Protocol.Channels;
 
 namespace Broadcaster.Node.Dashboard;
 
@@ -22,10 +21,8 @@ public sealed class DashboardFeed(BroadcasterOptions options, NodeMetrics metric
         {
             var traffic = metrics.For(app.Id);
             var counts = await actors.Channels.Ask<ChannelCounts>(new ChannelCountsQuery(app.Id, null), options.Cluster.QueryTimeout);
-            var presence = counts.Subscriptions.Keys.Where(c => ChannelName.TypeOf(c) == ChannelType.Presence)
-                .OrderBy(c => c, StringComparer.Ordinal).ToList();
             apps.Add(new AppLoad(app.Id, (int)traffic.OpenConnections, counts.Subscriptions.Count, traffic.WsMessagesReceived,
-                traffic.WsMessagesSent, traffic.ApiMessages, presence));
+                traffic.WsMessagesSent, traffic.ApiMessages));
         }
         return new NodeLoad(log.Node, apps);
     }

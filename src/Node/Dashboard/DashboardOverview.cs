@@ -5,6 +5,7 @@ using Broadcaster.Node.Cluster;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Hosting;
 using Broadcaster.Node.HttpApi;
+using Broadcaster.Protocol.Channels;
 
 namespace Broadcaster.Node.Dashboard;
 
@@ -76,23 +77,26 @@ public sealed class DashboardOverview(NodeActors actors, ScatterGather scatter, 
             };
         }).ToList();
         var apps = new List<object>();
+        var missing = new SortedSet<string>(gathered.Missing, StringComparer.Ordinal);
         foreach (var app in options.Apps)
         {
             var perNode = loads.Values.SelectMany(l => l.Apps.Where(a => a.AppId == app.Id).Select(a => (l.Node, App: a))).ToList();
-            var presenceNames = perNode.SelectMany(p => p.App.PresenceChannels).Distinct(StringComparer.Ordinal).OrderBy(c => c, StringComparer.Ordinal).ToList();
-            var members = presenceNames.Count == 0 ? null : (await queries.UserIdsAsync(app.Id, presenceNames)).Value;
+            // Channels as the HTTP API counts them: a channel with subscribers on two nodes is one channel, and a
+            // presence channel's users are counted once however many nodes they are on.
+            var channels = perNode.Any(p => p.App.Channels > 0) ? await queries.ChannelsAsync(app.Id) : null;
+            missing.UnionWith(channels?.Missing ?? []);
             apps.Add(new
             {
                 id = app.Id,
                 key = app.Key,
                 name = app.Name,
                 connections = perNode.Sum(p => p.App.Connections),
-                // Each node counts its own channels; a channel with subscribers on two nodes is one channel.
-                channels = perNode.Sum(p => p.App.Channels),
+                channels = channels?.Value.Count ?? 0,
                 ws_in_rate = perNode.Sum(p => RateOf(p.Node, app.Id).In),
                 ws_out_rate = perNode.Sum(p => RateOf(p.Node, app.Id).Out),
                 api_rate = perNode.Sum(p => RateOf(p.Node, app.Id).Api),
-                presence = presenceNames.Select(c => new { channel = c, members = members?.GetValueOrDefault(c)?.Count ?? 0 }).ToList(),
+                presence = (channels?.Value ?? []).Where(c => ChannelName.TypeOf(c.Name) == ChannelType.Presence)
+                    .Select(c => new { channel = c.Name, members = c.UserCount }).ToList(),
             });
         }
         return new
@@ -101,7 +105,7 @@ public sealed class DashboardOverview(NodeActors actors, ScatterGather scatter, 
             self,
             nodes,
             apps,
-            missing = gathered.Missing.Select(m => NodeName.Of(Address.Parse(m))).ToList(),
+            missing = missing.Select(m => NodeName.Of(Address.Parse(m))).Distinct().ToList(),
         };
     }
 

@@ -10,4 +10,7 @@ public interface IStatisticsStore
 
     /// <summary>Removes what is older than the retention.</summary>
     void Prune();
+
+    /// <summary>What this node's database holds for a graph.</summary>
+    Task<StatisticsAnswer> QueryAsync(StatisticsQuery query);
 }

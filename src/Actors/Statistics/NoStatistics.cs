@@ -10,4 +10,6 @@ public sealed class NoStatistics : IStatisticsStore
     public void Write(StatisticsSample sample) { }
 
     public void Prune() { }
+
+    public Task<StatisticsAnswer> QueryAsync(StatisticsQuery query) => Task.FromResult(new StatisticsAnswer([]));
 }

@@ -10,7 +10,8 @@ namespace Broadcaster.Actors.Statistics;
 /// oldest reachable Up node with a majority (<see cref="Seniority.IsOldest"/>) hands them to the store, so each interval
 /// is written once by the cluster. Each recorder keeps the last few intervals' samples: when the writer crashes, the
 /// next oldest writes what the crashed one may not have written yet (the store ignores a row it already has), so a
-/// crash loses at most the interval in progress on the crashed node.
+/// crash loses at most the interval in progress on the crashed node. It also answers graphs' queries from its
+/// node's database.
 /// </summary>
 public sealed class StatisticsRecorder : ReceiveActor, IWithTimers
 {
@@ -37,6 +38,15 @@ public sealed class StatisticsRecorder : ReceiveActor, IWithTimers
         // A member removed or unreachable may make this node the writer: it writes what it kept at once.
         Receive<ClusterEvent.IMemberEvent>(_ => WriteIfOldest());
         Receive<ClusterEvent.IReachabilityEvent>(_ => WriteIfOldest());
+        Receive<StatisticsQuery>(query =>
+        {
+            // Answered off the actor (a read of the file); a failed read goes unanswered and the asker names this node.
+            var sender = Sender;
+            _store.QueryAsync(query).ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully) sender.Tell(t.Result);
+            }, TaskScheduler.Default);
+        });
         Receive<Prune>(_ =>
         {
             if (Seniority.IsOldest(_cluster)) _store.Prune();

@@ -45,6 +45,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         NodeLoad => "L",
         DashboardWatch => "DW",
         LiveLogBatch => "LB",
+        StatisticsQuery => "STQ",
+        StatisticsAnswer => "STA",
         _ => throw new ArgumentException($"{o.GetType()} is not a wire message"),
     };
 
@@ -118,6 +120,15 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                         w.Write(row.ApiMessages);
                     }
                     break;
+                case StatisticsQuery q: w.Write(q.AppId); w.Write(q.FromMs); w.Write(q.ToMs); w.Write(q.BucketMs); break;
+                case StatisticsAnswer a:
+                    w.Write(a.Buckets.Count);
+                    foreach (var b in a.Buckets)
+                    {
+                        w.Write(b.TimeMs); w.Write(b.Node); w.Write(b.Intervals); w.Write(b.PeakConnections); w.Write(b.WebSocketMessagesIn);
+                        w.Write(b.WebSocketMessagesOut); w.Write(b.ApiMessages);
+                    }
+                    break;
                 case NodeLoadQuery: break;
                 case NodeLoad l:
                     w.Write(l.Node); w.Write(l.Apps.Count);
@@ -169,6 +180,9 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
             "MA" => ReadOwnMembers(r),
             "ST" => new StatisticsSample(r.ReadString(), r.ReadInt64(), r.ReadInt64(),
                 ReadList(r, () => new StatisticsRow(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()))),
+            "STQ" => new StatisticsQuery(r.ReadString(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()),
+            "STA" => new StatisticsAnswer(ReadList(r, () => new StatisticsBucket(r.ReadInt64(), r.ReadString(), r.ReadInt32(), r.ReadInt64(),
+                r.ReadInt64(), r.ReadInt64(), r.ReadInt64()))),
             "LQ" => NodeLoadQuery.Instance,
             "L" => new NodeLoad(r.ReadString(), ReadList(r, () => new AppLoad(r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(),
                 r.ReadInt64(), r.ReadInt64()))),

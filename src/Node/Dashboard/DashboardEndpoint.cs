@@ -44,10 +44,10 @@ public sealed class DashboardEndpoint(
             auth.IsSignedIn(context.HttpContext) ? await next(context) : Error(401, "Sign in required"));
         api.MapGet("/overview", async () => Results.Json(await overview.GetAsync()));
         api.MapGet("/live", LiveAsync);
-        api.MapGet("/statistics", (string? app, int? hours) =>
+        api.MapGet("/statistics", async (string? app, int? hours) =>
         {
             if (app is null || apps.ById(app) is null) return Error(404, $"Unknown app id '{app}'");
-            return Results.Json(statistics.Read(app, Math.Clamp(hours ?? 24, 1, DashboardStatistics.MaxHours)));
+            return Results.Json(await statistics.ReadAsync(app, Math.Clamp(hours ?? 24, 1, DashboardStatistics.MaxHours)));
         });
         api.MapPost("/event", (Delegate)TestEventAsync);
         api.Map("/{**rest}", (string? rest) => Error(404, $"Not found: dashboard/api/{rest}"));

@@ -115,12 +115,12 @@ public sealed class StatisticsDatabase
     }
 
     /// <summary>One app's rows from <paramref name="fromMs"/> to <paramref name="toMs"/>, per node, in buckets of <paramref name="bucketMs"/>.</summary>
-    public IReadOnlyList<StatisticsPoint> Query(string appId, long fromMs, long toMs, long bucketMs)
+    public IReadOnlyList<StatisticsBucket> Query(string appId, long fromMs, long toMs, long bucketMs)
     {
         using var connection = Connect();
         using var select = connection.CreateCommand();
         select.CommandText = """
-            SELECT (interval_start / $bucket) * $bucket AS t, node, MAX(peak_connections), SUM(websocket_messages_in),
+            SELECT (interval_start / $bucket) * $bucket AS t, node, COUNT(*), MAX(peak_connections), SUM(websocket_messages_in),
               SUM(websocket_messages_out), SUM(api_messages)
             FROM statistics WHERE app_id = $app AND interval_start >= $from AND interval_start < $to
             GROUP BY t, node ORDER BY t, node;
@@ -129,21 +129,14 @@ public sealed class StatisticsDatabase
         select.Parameters.AddWithValue("$app", appId);
         select.Parameters.AddWithValue("$from", fromMs);
         select.Parameters.AddWithValue("$to", toMs);
-        var points = new List<StatisticsPoint>();
+        var buckets = new List<StatisticsBucket>();
         using var reader = select.ExecuteReader();
         while (reader.Read())
-            points.Add(new StatisticsPoint(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
-        return points;
-    }
-
-    /// <summary>The longest interval written, for a graph's resolution (0: nothing yet).</summary>
-    public long IntervalMs(string appId)
-    {
-        using var connection = Connect();
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT COALESCE(MAX(interval_ms), 0) FROM statistics WHERE app_id = $app;";
-        select.Parameters.AddWithValue("$app", appId);
-        return Convert.ToInt64(select.ExecuteScalar());
+        {
+            buckets.Add(new StatisticsBucket(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetInt64(5), reader.GetInt64(6)));
+        }
+        return buckets;
     }
 
     private SqliteConnection Connect()

@@ -34,6 +34,10 @@ public sealed class StatisticsWriter : IStatisticsStore, IAsyncDisposable
             _logger.LogWarning("Statistics of {Node} for {Interval} dropped: the database is not keeping up", sample.Node, sample.IntervalStartMs);
     }
 
+    /// <summary>Read beside the writes (the write-ahead log lets readers and the writer work at once).</summary>
+    public Task<StatisticsAnswer> QueryAsync(StatisticsQuery query) =>
+        Task.Run(() => new StatisticsAnswer(_database.Query(query.AppId, query.FromMs, query.ToMs, query.BucketMs)));
+
     /// <summary>Queued as a null, behind the samples.</summary>
     public void Prune() => _queue.Writer.TryWrite(null);
 

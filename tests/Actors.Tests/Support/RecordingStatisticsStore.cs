@@ -13,4 +13,6 @@ public sealed class RecordingStatisticsStore(string node, IActorRef probe) : ISt
     public void Write(StatisticsSample sample) => probe.Tell(new WrittenSample(node, sample));
 
     public void Prune() { }
+
+    public Task<StatisticsAnswer> QueryAsync(StatisticsQuery query) => Task.FromResult(new StatisticsAnswer([]));
 }

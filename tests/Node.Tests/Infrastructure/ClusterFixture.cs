@@ -70,7 +70,7 @@ public class ClusterFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Task.WhenAll(_nodes.Select(n => n.DisposeAsync().AsTask()));
         _nodes.Clear();

@@ -52,7 +52,7 @@ public sealed class StatisticsDatabaseTests : IDisposable
         var again = new StatisticsDatabase(File);
         again.Open();
         var points = again.Query("app", 0, 120_000, 60_000);
-        Assert.Equal([new StatisticsPoint(60_000, "n1", 5, 10, 20, 3), new StatisticsPoint(60_000, "n2", 1, 0, 0, 0)], points);
+        Assert.Equal([new StatisticsBucket(60_000, "n1", 1, 5, 10, 20, 3), new StatisticsBucket(60_000, "n2", 1, 1, 0, 0, 0)], points);
     }
 
     [Fact]
@@ -107,10 +107,8 @@ public sealed class StatisticsDatabaseTests : IDisposable
             Sample("n1", 60_000, new StatisticsRow("other", 50, 50, 50, 50))]);
 
         Assert.Equal(
-            [new StatisticsPoint(0, "n1", 6, 11, 22, 33), new StatisticsPoint(0, "n2", 2, 5, 5, 5), new StatisticsPoint(120_000, "n1", 1, 100, 200, 300)],
+            [new StatisticsBucket(0, "n1", 2, 6, 11, 22, 33), new StatisticsBucket(0, "n2", 1, 2, 5, 5, 5), new StatisticsBucket(120_000, "n1", 1, 1, 100, 200, 300)],
             db.Query("app", 0, 180_000, 120_000));
         Assert.Empty(db.Query("app", 180_000, 240_000, 60_000));
-        Assert.Equal(60_000, db.IntervalMs("app"));
-        Assert.Equal(0, db.IntervalMs("nobody"));
     }
 }

@@ -25,7 +25,7 @@ public sealed class StatisticsRecordingTests : IDisposable
         Statistics = new StatisticsOptions { Enabled = true, Interval = TimeSpan.FromSeconds(1), Database = Database },
     };
 
-    private IReadOnlyList<StatisticsPoint> Rows(string app) => new StatisticsDatabase(Database).Query(app, 0, long.MaxValue, 1000);
+    private IReadOnlyList<StatisticsBucket> Rows(string app) => new StatisticsDatabase(Database).Query(app, 0, long.MaxValue, 1000);
 
     [Fact]
     public async Task Each_interval_gets_the_apps_peak_connections_and_message_counts()

@@ -4,18 +4,22 @@
 #   supervisord (supervisor)                 the rolling-restart suite runs the nodes under a real supervisord
 #   caddy       (caddy)                      the reverse-proxy suite
 #   openssl     (openssl)                    test certificates for the TLS and proxy suites
+#   chromium    (chromium)                   the dashboard suite drives the page in headless Chromium (playwright-core)
+#   sqlite3     (sqlite3)                    the statistics suite checks the database with the sqlite3 CLI
 # Idempotent: installs only what is missing from PATH, and does nothing when everything is there.
 # Never starts (or leaves running) the packaged system services: the tests run their own instances with
 # generated configs in temporary directories.
 set -euo pipefail
 
 # command on PATH -> Debian package providing it
-declare -A wanted=([nginx]=nginx [supervisord]=supervisor [caddy]=caddy [openssl]=openssl)
+declare -A wanted=([nginx]=nginx [supervisord]=supervisor [caddy]=caddy [openssl]=openssl [chromium]=chromium [sqlite3]=sqlite3)
+# packages that bring a system service the tests must not leave running
+declare -A has_service=([nginx]=1 [supervisord]=1 [caddy]=1)
 
 on_path() { PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v "$1" >/dev/null 2>&1; }
 
 missing=()
-for cmd in nginx supervisord caddy openssl; do
+for cmd in nginx supervisord caddy openssl chromium sqlite3; do
   if on_path "$cmd"; then
     echo "$cmd already installed: $(PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v "$cmd")"
   else
@@ -44,7 +48,7 @@ for cmd in "${missing[@]}"; do
     if [ -n "$candidate" ] && [ "$candidate" != "(none)" ]; then pkg=nginx-light; fi
   fi
   pkgs+=("$pkg")
-  services+=("${wanted[$cmd]}")
+  if [ -n "${has_service[$cmd]:-}" ]; then services+=("${wanted[$cmd]}"); fi
 done
 
 # policy-rc.d with exit 101 forbids invoke-rc.d from starting services during installation
@@ -63,7 +67,7 @@ trap cleanup EXIT
 $SUDO apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
 
 # In case a service manager started one anyway, stop the system instance; the tests use their own.
-for svc in "${services[@]}"; do
+for svc in ${services[@]+"${services[@]}"}; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     $SUDO systemctl stop "$svc" || true
     $SUDO systemctl disable "$svc" >/dev/null 2>&1 || true

@@ -138,7 +138,7 @@ public static class OptionsLoader
     {
         var dashboard = new DashboardOptions
         {
-            Enabled = config.GetBoolean("broadcaster.dashboard.enabled"),
+            Enabled = env("BROADCASTER_DASHBOARD_ENABLED") is { } on ? on is "1" or "true" : config.GetBoolean("broadcaster.dashboard.enabled"),
             Password = env("BROADCASTER_DASHBOARD_PASSWORD") ?? config.GetString("broadcaster.dashboard.password") ?? "",
         };
         if (dashboard.Enabled && dashboard.Password.Length == 0)

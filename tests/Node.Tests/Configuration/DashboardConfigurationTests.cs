@@ -61,6 +61,16 @@ public sealed class DashboardConfigurationTests : IDisposable
         Assert.Equal(("from-env", "/tmp/x.db"), (options.Dashboard.Password, options.Statistics.Database));
     }
 
+    [Fact]
+    public void The_environment_turns_the_dashboard_on_and_then_wants_a_password()
+    {
+        var on = new Dictionary<string, string> { ["BROADCASTER_DASHBOARD_ENABLED"] = "1", ["BROADCASTER_DASHBOARD_PASSWORD"] = "pw" };
+        Assert.True(LoadFile("broadcaster {}", on).Dashboard.Enabled);
+        Assert.False(LoadFile("broadcaster.dashboard { enabled = true, password = x }",
+            new Dictionary<string, string> { ["BROADCASTER_DASHBOARD_ENABLED"] = "0" }).Dashboard.Enabled);
+        Assert.Throws<SettingsException>(() => LoadFile("broadcaster {}", new Dictionary<string, string> { ["BROADCASTER_DASHBOARD_ENABLED"] = "true" }));
+    }
+
     [Theory]
     [InlineData("broadcaster.dashboard.passwd = x", "broadcaster.dashboard.passwd")]
     [InlineData("broadcaster.statistics.intervall = 5s", "broadcaster.statistics.intervall")]

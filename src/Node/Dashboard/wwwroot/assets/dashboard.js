@@ -42,15 +42,17 @@
 
     // A bucket's value holds from its start to the next bucket, hence steps rather than slopes.
     const stepped = uPlot.paths.stepped({ align: 1 });
+    // A step needs a next bucket to draw to: with few buckets (a new install, a short range) each one is also a dot.
+    const sparse = { show: (u) => u.data[0].length < 60, size: 6 };
     const statsX = { range: (u, min, max) => (statsWindow ? statsWindow : [min, max]) };
     const sync = { sync: { key: 'stats' } };
     charts.statsConnections = makeChart($('stats-connections-chart'), [
-      { label: 'Peak connections', stroke: COLORS.conn, fill: 'rgba(124, 58, 237, 0.12)', paths: stepped, format: fmtCount },
+      { label: 'Peak connections', stroke: COLORS.conn, fill: 'rgba(124, 58, 237, 0.12)', paths: stepped, points: sparse, format: fmtCount },
     ], { x: statsX, cursor: sync });
     charts.statsMessages = makeChart($('stats-messages-chart'), [
-      { label: 'WS in', stroke: COLORS.in, paths: stepped },
-      { label: 'WS out', stroke: COLORS.out, paths: stepped },
-      { label: 'API', stroke: COLORS.api, paths: stepped },
+      { label: 'WS in', stroke: COLORS.in, paths: stepped, points: sparse },
+      { label: 'WS out', stroke: COLORS.out, paths: stepped, points: sparse },
+      { label: 'API', stroke: COLORS.api, paths: stepped, points: sparse },
     ], { x: statsX, cursor: sync });
   }
 

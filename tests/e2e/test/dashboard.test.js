@@ -1,0 +1,468 @@
+'use strict';
+
+// The dashboard in a real headless Chromium against two real node processes: the sign-in (form, wrong password,
+// HttpOnly SameSite=Strict cookie, 401 without it, 429 after repeated failures), the cluster view counting pusher-js
+// connections on both nodes, the live log showing an API event published on the other node, the test-event form
+// reaching a pusher-js client, no app secret anywhere in what the page (or anyone signed in) can read, screenshots at
+// desktop and phone sizes (tests/e2e/artifacts/screenshots/), and a node refusing an enabled dashboard without a password.
+
+const { describe, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { useCluster } = require('../lib/cluster');
+const { subscribe, uid } = require('../lib/clients');
+const { waitFor, Recorder } = require('../lib/wait');
+const { requestText } = require('../lib/http');
+const { launchBrowser, readStreamInPage, openEventStream, SCREENSHOT_DIR } = require('../lib/browser');
+const { freePort, dllPath } = require('../lib/server');
+const { runProcess } = require('../lib/process');
+
+const PASSWORD = 'dash-pass-123';
+const SECRETS = ['app-secret', 'secret-2'];
+const UI_TIMEOUT_MS = 10000;
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-dashboard-'));
+
+const config = () => `broadcaster {
+  cluster { failure-timeout = 2s, down-after = 2s }
+  dashboard { enabled = true, password = "${PASSWORD}" }
+  statistics { interval = 1s, database = "${path.join(dataDir, 'stats.db')}" }
+  apps = [
+    { id = "app-id", key = "app-key", secret = "app-secret", enable-client-messages = true }
+    { id = "app-2", key = "key-2", secret = "secret-2" }
+  ]
+}
+`;
+
+/** One HTTP request to a node: resolves { status, headers, body, json } (json null when the body is not JSON). */
+async function call(slot, method, urlPath, { headers = {}, body } = {}) {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  const res = await requestText({
+    options: {
+      host: slot.host,
+      port: slot.port,
+      path: urlPath,
+      method,
+      timeout: 5000,
+      agent: false,
+      headers: { ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}), ...headers },
+    },
+    body: payload,
+    timeoutMessage: `${method} ${urlPath} on ${slot.name}: no answer within 5 s`,
+  });
+  let json = null;
+  try {
+    json = JSON.parse(res.body);
+  } catch (_) {
+    /* not JSON */
+  }
+  return { ...res, json };
+}
+
+const bearer = { Authorization: `Bearer ${PASSWORD}` };
+const nodeId = (slot) => `127.0.0.1:${slot.clusterPort}`;
+
+/** Text of the element matching `selector` (null while there is none). */
+function textOf(page, selector) {
+  return page.evaluate((s) => {
+    const el = document.querySelector(s);
+    return el ? el.textContent.trim() : null;
+  }, selector);
+}
+
+function isVisible(page, selector) {
+  return page.locator(selector).isVisible();
+}
+
+/** Waits (bounded) until the element's text satisfies `ok` (a string or a predicate); resolves the text. */
+async function waitForText(page, selector, ok, timeoutMs = UI_TIMEOUT_MS) {
+  let last = null;
+  const matches = typeof ok === 'function' ? ok : (t) => t === ok;
+  await waitFor(
+    async () => {
+      last = await textOf(page, selector);
+      return last !== null && matches(last);
+    },
+    timeoutMs,
+    () => `${selector} to show ${typeof ok === 'function' ? 'the expected text' : JSON.stringify(ok)} (shows ${JSON.stringify(last)})`
+  );
+  return last;
+}
+
+/** The cluster table's rows: { node (its data-node), cells (texts) }. */
+function nodeRows(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('#nodes-body tr')].map((tr) => ({ node: tr.getAttribute('data-node'), cells: [...tr.cells].map((td) => td.textContent.trim()) }))
+  );
+}
+
+describe('dashboard in Chromium on a two-node cluster', () => {
+  const h = useCluster({ size: 2, nginx: false, config });
+  let browser = null;
+  let page = null;
+  const shots = [];
+
+  const dashboardUrl = (slot) => `${slot.httpBase}/dashboard`;
+
+  /** Fills in the sign-in form and submits it. */
+  async function signIn(p, password = PASSWORD) {
+    await p.locator('#login-password').fill(password);
+    await p.locator('[data-testid="login-form"] button[type="submit"]').click();
+  }
+
+  /** The shared page, showing the dashboard (signed in through the form if it shows the sign-in form). */
+  async function ensureDashboard() {
+    if (!page) {
+      page = await browser.newPage();
+      await page.goto(dashboardUrl(h.cluster.slots[0]));
+    }
+    await waitFor(async () => (await isVisible(page, '#login-view')) || (await isVisible(page, '#dashboard-view')), UI_TIMEOUT_MS, 'the sign-in form or the dashboard');
+    if (await isVisible(page, '#login-view')) await signIn(page);
+    await page.locator('#dashboard-view').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  }
+
+  before(async () => {
+    browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
+  });
+
+  after(
+    async () => {
+      if (browser) await browser.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (shots.length) process.stderr.write(`[e2e] dashboard screenshots in ${SCREENSHOT_DIR}: ${shots.map((f) => path.basename(f)).join(', ')}\n`);
+    },
+    { timeout: 20000 }
+  );
+
+  h.test('the page is served to anyone; its API answers 401 until signed in, and the form shows a wrong password', async () => {
+    const a = h.cluster.slots[0];
+    const html = await call(a, 'GET', '/dashboard');
+    assert.equal(html.status, 200);
+    assert.match(html.headers['content-type'], /^text\/html/);
+    assert.ok(html.body.includes('<base href="/dashboard/">'), 'the server puts the base path into <base href>');
+    assert.ok(!html.body.includes('__BASE__'), '__BASE__ replaced');
+    const script = await call(a, 'GET', '/dashboard/assets/dashboard.js');
+    assert.equal(script.status, 200, 'assets need no sign-in');
+
+    for (const p of ['/dashboard/api/overview', '/dashboard/api/live', '/dashboard/api/statistics?app=app-id']) {
+      const res = await call(a, 'GET', p);
+      assert.equal(res.status, 401, `${p} without a session`);
+      assert.match(res.headers['content-type'] || '', /^application\/json/, `${p}: JSON`);
+      assert.deepEqual(res.json, { error: 'Sign in required' }, `${p}: body`);
+    }
+    const wrongBearer = await call(a, 'GET', '/dashboard/api/overview', { headers: { Authorization: 'Bearer not-the-password' } });
+    assert.equal(wrongBearer.status, 401, 'a wrong bearer password is no session');
+
+    page = await browser.newPage();
+    await page.goto(dashboardUrl(a));
+    await page.locator('[data-testid="login-form"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    assert.equal(await isVisible(page, '#dashboard-view'), false, 'no dashboard before signing in');
+    const overview = browser.traffic.matching('/dashboard/api/overview');
+    assert.ok(overview.length >= 1 && overview.every((e) => e.status === 401), `the page asked api/overview and got 401: ${JSON.stringify(overview.map((e) => e.status))}`);
+
+    await signIn(page, 'wrong-password');
+    await waitForText(page, '[data-testid="login-error"]', (t) => /wrong password/i.test(t));
+    assert.equal(await isVisible(page, '[data-testid="login-form"]'), true, 'still the sign-in form');
+    assert.equal(await isVisible(page, '#dashboard-view'), false);
+    assert.deepEqual((await browser.context.cookies()).filter((c) => c.name === 'broadcaster_dashboard'), [], 'no session cookie after a wrong password');
+    const login = browser.traffic.matching('/dashboard/login');
+    assert.equal(login.at(-1).method, 'POST');
+    assert.equal(login.at(-1).status, 401);
+  });
+
+  h.test('signing in through the form shows the dashboard, with an HttpOnly SameSite=Strict session cookie', async () => {
+    if (!page) {
+      page = await browser.newPage();
+      await page.goto(dashboardUrl(h.cluster.slots[0]));
+    }
+    await page.locator('[data-testid="login-form"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await signIn(page);
+    await page.locator('#dashboard-view').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    assert.equal(await isVisible(page, '#login-view'), false, 'the sign-in form is gone');
+    const login = browser.traffic.matching('/dashboard/login').at(-1);
+    assert.equal(login.status, 204);
+    assert.match(login.requestHeaders['content-type'] || '', /^application\/json/);
+    assert.deepEqual(JSON.parse(login.requestBody), { password: PASSWORD });
+
+    const cookie = (await browser.context.cookies()).find((c) => c.name === 'broadcaster_dashboard');
+    assert.ok(cookie, 'a broadcaster_dashboard cookie');
+    assert.equal(cookie.httpOnly, true, 'HttpOnly');
+    assert.equal(cookie.sameSite, 'Strict', 'SameSite=Strict');
+    assert.equal(cookie.path, '/dashboard');
+    assert.equal(cookie.secure, false, 'no Secure flag without TLS');
+    assert.ok(!cookie.value.includes(PASSWORD), 'the cookie does not carry the password');
+    assert.equal(await page.evaluate(() => document.cookie.includes('broadcaster_dashboard')), false, 'invisible to the page script');
+
+    // The cookie is a session for the API too.
+    const res = await call(h.cluster.slots[0], 'GET', '/dashboard/api/overview', { headers: { Cookie: `${cookie.name}=${cookie.value}` } });
+    assert.equal(res.status, 200);
+    assert.equal(res.json.self, nodeId(h.cluster.slots[0]));
+  });
+
+  h.test('connections on both nodes: node count, total and each node row', async () => {
+    await ensureDashboard();
+    const [a, b] = h.cluster.slots;
+    const pub = uid('dash-pub');
+    const room = `presence-${uid('dash-room')}`;
+    const onA = [await h.node(0).connect(), await h.node(0).connect()];
+    const onB = [await h.node(1).connect(), await h.node(1).connect(), await h.node(1).connect({ auth: { user: 'dash-user' } })];
+    await subscribe(onA[0], pub);
+    await subscribe(onB[0], pub);
+    await subscribe(onB[1], pub);
+    await subscribe(onB[2], room);
+
+    // What the server says, independently of the page.
+    let last = null;
+    await waitFor(
+      async () => {
+        last = (await call(b, 'GET', '/dashboard/api/overview', { headers: bearer })).json;
+        const byId = Object.fromEntries(((last && last.nodes) || []).map((n) => [n.id, n]));
+        const app = ((last && last.apps) || []).find((x) => x.id === 'app-id');
+        return byId[nodeId(a)] && byId[nodeId(a)].connections === 2 && byId[nodeId(b)] && byId[nodeId(b)].connections === 3 && app && app.connections === 5;
+      },
+      UI_TIMEOUT_MS,
+      () => `api/overview on node1 to count 2 + 3 connections (last: ${JSON.stringify(last)})`
+    );
+    assert.equal(last.self, nodeId(b));
+    assert.deepEqual(last.missing, []);
+    assert.deepEqual(last.nodes.map((n) => n.id).sort(), [nodeId(a), nodeId(b)].sort());
+    for (const n of last.nodes) {
+      assert.equal(n.status, 'Up', `${n.id} status`);
+      assert.equal(n.reachable, true);
+      assert.equal(n.self, n.id === nodeId(b));
+      assert.equal(n.apps['app-id'].connections, n.connections, `${n.id}: the app's share`);
+    }
+    const app = last.apps.find((x) => x.id === 'app-id');
+    assert.equal(app.key, 'app-key');
+    assert.deepEqual(app.presence, [{ channel: room, members: 1 }]);
+    assert.ok(app.channels >= 2, `app-id channels (${app.channels}): ${pub} and ${room}`);
+
+    // What the page shows (pushed over api/live).
+    await waitForText(page, '[data-testid="node-count"]', '2');
+    await waitForText(page, '[data-testid="connections-total"]', '5');
+    let rows = null;
+    await waitFor(
+      async () => {
+        rows = await nodeRows(page);
+        // Columns: node, status, connections, channels, rates.
+        const row = (slot) => rows.find((r) => r.node === nodeId(slot) && r.cells[0].startsWith(nodeId(slot)));
+        return rows.length === 2 && row(a) && row(a).cells[2] === '2' && row(b) && row(b).cells[2] === '3';
+      },
+      UI_TIMEOUT_MS,
+      () => `the node rows to show 2 connections on ${nodeId(a)} and 3 on ${nodeId(b)} (rows: ${JSON.stringify(rows)})`
+    );
+    for (const r of rows) assert.equal(r.cells[1], 'Up', `status column of ${r.node}`);
+    const shot = await browser.screenshot(page, 'dashboard-connections');
+    shots.push(shot);
+  });
+
+  h.test('the live log shows an event published through the HTTP API of the other node', async () => {
+    await ensureDashboard();
+    const [a, b] = h.cluster.slots;
+    const channel = uid('dash-log');
+    const event = `api-${uid('evt')}`;
+    // Also read the stream from Node: the entry's fields as the server sends them.
+    const stream = openEventStream(`${a.httpBase}/dashboard/api/live`, { headers: bearer });
+    const { status, headers } = await stream.ready;
+    assert.equal(status, 200);
+    assert.match(headers['content-type'], /^text\/event-stream/);
+    try {
+      await waitFor(() => stream.messages().some((m) => m.event === 'overview'), 5000, 'a first overview on api/live');
+      assert.equal((await h.sdk(1).trigger(channel, event, { from: 'node1' })).status, 200);
+
+      const entry = page.locator('#log [data-kind="api_event"]', { hasText: event });
+      await entry.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      assert.equal(await entry.count(), 1, 'one log entry for one channel');
+      const text = await entry.first().textContent();
+      assert.ok(text.includes(channel), `the entry names the channel: ${text}`);
+
+      let found = null;
+      await waitFor(
+        () => {
+          for (const m of stream.messages()) {
+            if (m.event !== 'log') continue;
+            const e = JSON.parse(m.data).entries.find((x) => x.kind === 'api_event' && x.event === event);
+            if (e) found = e;
+          }
+          return found;
+        },
+        5000,
+        `an api_event entry for ${event} on api/live`
+      );
+      assert.equal(found.node, nodeId(b), 'the entry names the node that took the API call');
+      assert.equal(found.app, 'app-id');
+      assert.equal(found.channel, channel);
+      assert.equal(found.socket_id, null);
+      assert.ok(Math.abs(found.t - Date.now()) < 30000, `entry time ${found.t}`);
+    } finally {
+      stream.close();
+    }
+  });
+
+  h.test('the test-event form publishes exactly that event to a subscribed pusher-js client', async () => {
+    await ensureDashboard();
+    const channel = uid('dash-form');
+    const client = await h.node(1).connect();
+    const rec = new Recorder();
+    const { channel: ch } = await subscribe(client, channel);
+    rec.record(ch, 'form-event').record(ch, 'barrier');
+
+    const form = page.locator('[data-testid="event-form"]');
+    await form.locator('select[name="app"]').selectOption('app-id');
+    await form.locator('input[name="channel"]').fill(channel);
+    await form.locator('input[name="event"]').fill('form-event');
+    await form.locator('textarea[name="data"]').fill('{"hello":"from the form","n":7}');
+    await form.locator('button[type="submit"]').click();
+
+    await rec.waitForCount('form-event', 1, UI_TIMEOUT_MS);
+    await waitForText(page, '[data-testid="event-result"]', (t) => /sent/i.test(t));
+    await browser.traffic.settle();
+    const posted = browser.traffic.matching('/dashboard/api/event').at(-1);
+    assert.equal(posted.status, 200);
+    assert.deepEqual(JSON.parse(posted.body), {});
+    const sent = JSON.parse(posted.requestBody);
+    assert.equal(sent.app, 'app-id');
+    assert.equal(sent.channel, channel);
+    assert.equal(sent.event, 'form-event');
+    // A later event is the barrier: nothing else came before it.
+    await h.sdk(0).trigger(channel, 'barrier', {});
+    await rec.waitForCount('barrier', 1, 5000);
+    assert.deepEqual(rec.of('form-event').map((e) => e.data), [{ hello: 'from the form', n: 7 }]);
+  });
+
+  h.test('no app secret in the page, its assets, its API answers or the live stream', async () => {
+    await ensureDashboard();
+    const [a, b] = h.cluster.slots;
+    const client = await h.node(0).connect({ key: 'key-2' }); // app-2 is in the overview with a connection
+    await waitForText(page, '[data-testid="connections-total"]', '1');
+
+    // Everything a signed-in user can read, fetched directly.
+    const html = await call(a, 'GET', '/dashboard');
+    const assets = [...html.body.matchAll(/(?:href|src)="(assets\/[^"]+)"/g)].map((m) => m[1]);
+    assert.ok(assets.includes('assets/dashboard.js') && assets.includes('assets/dashboard.css'), `assets referenced: ${assets}`);
+    const texts = [{ where: 'GET /dashboard', text: html.body }];
+    for (const asset of assets) {
+      const res = await call(a, 'GET', `/dashboard/${asset}`);
+      assert.equal(res.status, 200, asset);
+      texts.push({ where: asset, text: res.body });
+    }
+    let overview = null;
+    for (const p of ['/dashboard/api/overview', '/dashboard/api/statistics?app=app-id', '/dashboard/api/statistics?app=app-2']) {
+      for (const slot of [a, b]) {
+        const res = await call(slot, 'GET', p, { headers: bearer });
+        assert.equal(res.status, 200, `${p} on ${slot.name}`);
+        texts.push({ where: `${p} on ${slot.name}`, text: `${JSON.stringify(res.headers)}\n${res.body}` });
+        if (p === '/dashboard/api/overview') overview = res.json;
+      }
+    }
+    assert.deepEqual(overview.apps.map((x) => x.id).sort(), ['app-2', 'app-id'], 'both apps are listed (so their entries were checked)');
+
+    // The live stream, read inside the page (its cookie) and from Node (bearer) at the same time.
+    const [inPage, fromNode] = await Promise.all([
+      readStreamInPage(page, 'api/live', 2500),
+      (async () => {
+        const s = openEventStream(`${b.httpBase}/dashboard/api/live`, { headers: bearer });
+        await s.ready;
+        await waitFor(() => s.messages().filter((m) => m.event === 'overview').length >= 2, 5000, 'two overviews on api/live from node1');
+        s.close();
+        return s.text;
+      })(),
+    ]);
+    assert.equal(inPage.status, 200);
+    assert.ok(inPage.text.includes('event: overview'), `the page's own read of api/live got overviews: ${inPage.text.slice(0, 200)}`);
+    texts.push({ where: 'api/live read in the page', text: inPage.text }, { where: 'api/live read from Node', text: fromNode });
+
+    // And everything the page itself sent and received since it was opened.
+    await browser.traffic.settle();
+    assert.ok(browser.traffic.streamMessages.some((m) => m.event === 'overview'), 'the page\'s EventSource received overviews');
+    assert.ok(browser.traffic.matching('/dashboard/api/').some((e) => e.status === 200 && e.body), 'the page read API answers');
+    texts.push(...browser.traffic.texts());
+
+    for (const { where, text } of texts) {
+      for (const secret of SECRETS) assert.ok(!text.includes(secret), `app secret '${secret}' found in ${where}`);
+    }
+    // The control: the same scan does find the apps' public keys, so it looked at the apps' data.
+    for (const key of ['app-key', 'key-2']) {
+      assert.ok(texts.some(({ where, text }) => where.includes('api/overview') && text.includes(key)), `${key} in an api/overview answer`);
+      assert.ok(texts.some(({ where, text }) => where.includes('event-stream message') && text.includes(key)), `${key} in the page's event stream`);
+    }
+    for (const e of browser.traffic.exchanges) {
+      assert.ok(!(e.body || '').includes(PASSWORD), `the dashboard password is echoed in ${e.url}`);
+    }
+    client.disconnect();
+  });
+
+  h.test('screenshots at desktop and phone size once data is shown', async () => {
+    await ensureDashboard();
+    const channel = uid('dash-shot');
+    const clients = [await h.node(0).connect(), await h.node(1).connect(), await h.node(1).connect()];
+    for (const c of clients) await subscribe(c, channel);
+    await h.sdk(1).trigger(channel, 'shot-event', { for: 'the log' });
+    await waitForText(page, '[data-testid="connections-total"]', '3');
+    await page.locator('#log [data-kind="api_event"]', { hasText: 'shot-event' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    // The statistics of the last hour: the earlier tests' connections and events, one row per second and node.
+    await page.locator('[data-testid="stats-range"]').selectOption('1');
+    let points = null;
+    await waitFor(
+      async () => {
+        points = await page.locator('[data-testid="stats-points"]').getAttribute('data-points');
+        return Number(points) > 0;
+      },
+      UI_TIMEOUT_MS,
+      () => `the statistics chart to show points (data-points ${JSON.stringify(points)})`
+    );
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    shots.push(await browser.screenshot(page, 'dashboard-desktop'));
+    await page.setViewportSize({ width: 375, height: 800 });
+    await waitFor(async () => (await page.evaluate(() => window.innerWidth)) === 375, 5000, 'the phone-sized viewport');
+    shots.push(await browser.screenshot(page, 'dashboard-phone'));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the page scrolls sideways on a 375 px phone by ${overflow} px (wide content must scroll inside its card)`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    for (const file of shots.slice(-2)) {
+      const png = fs.readFileSync(file);
+      assert.ok(png.length > 10000 && png.subarray(1, 4).toString() === 'PNG', `${file} is a real PNG (${png.length} bytes)`);
+    }
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  });
+
+  h.test('an enabled dashboard without a password refuses to start (exit 2)', async () => {
+    const file = path.join(dataDir, 'no-password.conf');
+    fs.writeFileSync(file, config().replace(`password = "${PASSWORD}"`, 'password = ""'));
+    const port = await freePort();
+    const env = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' };
+    delete env.BROADCASTER_DASHBOARD_PASSWORD;
+    const res = await runProcess('dotnet', [dllPath(), 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', file], { env, timeoutMs: 20000 });
+    assert.equal(res.code, 2, `exit code (stdout ${res.stdout}, stderr ${res.stderr})`);
+    assert.match(res.stderr, /password/i, 'the error names the password');
+  });
+
+  // Last: the failure counter is per address, and every request here comes from 127.0.0.1.
+  h.test('repeated wrong passwords get 429 with Retry-After', async () => {
+    const b = h.cluster.slots[1];
+    const statuses = [];
+    let limited = null;
+    for (let i = 0; i < 50 && !limited; i++) {
+      const res = await call(b, 'POST', '/dashboard/login', { body: { password: `wrong-${i}` } });
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+      else {
+        assert.equal(res.status, 401, `attempt ${i + 1}: ${res.body}`);
+        assert.deepEqual(res.json, { error: 'Wrong password' });
+        assert.equal(res.headers['set-cookie'], undefined, 'no cookie for a wrong password');
+      }
+    }
+    assert.ok(limited, `no 429 after 50 wrong passwords: ${JSON.stringify(statuses)}`);
+    assert.ok(statuses.filter((s) => s === 401).length >= 3, `a few tries are allowed before the limit: ${JSON.stringify(statuses)}`);
+    assert.match(limited.headers['content-type'] || '', /^application\/json/);
+    assert.equal(typeof limited.json.error, 'string');
+    assert.match(String(limited.headers['retry-after']), /^[1-9]\d*$/, `Retry-After: ${limited.headers['retry-after']}`);
+    const again = await call(b, 'POST', '/dashboard/login', { body: { password: 'wrong-again' } });
+    assert.equal(again.status, 429, 'still limited');
+  });
+});

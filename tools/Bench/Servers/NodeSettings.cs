@@ -16,7 +16,8 @@ public sealed record NodeSettings
     /// <summary>Null: the default (120 s).</summary>
     public TimeSpan? ActivityTimeout { get; init; }
 
-    public string ToHocon(BenchApp app)
+    /// <param name="statisticsDatabase">Where the node keeps its statistics (on, as by default, but out of the working directory).</param>
+    public string ToHocon(BenchApp app, string statisticsDatabase)
     {
         var activity = ActivityTimeout is { } t ? $"\n    activity-timeout = {(int)t.TotalSeconds}s" : "";
         return string.Create(CultureInfo.InvariantCulture, $$"""
@@ -30,6 +31,9 @@ public sealed record NodeSettings
               }
               logging {
                 level = warning
+              }
+              statistics {
+                database = "{{statisticsDatabase}}"
               }
               apps = [{ id = "{{app.Id}}", key = "{{app.Key}}", secret = "{{app.Secret}}", name = "bench" }]
             }

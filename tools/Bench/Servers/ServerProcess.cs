@@ -112,6 +112,11 @@ public sealed class ServerProcess : IAsyncDisposable
             // Already gone, or not gone in time: nothing more to do from here.
         }
         _process.Dispose();
-        if (_configFile is not null) File.Delete(_configFile);
+        if (_configFile is not null)
+        {
+            File.Delete(_configFile);
+            // The node's statistics file beside it, with its write-ahead log.
+            foreach (var suffix in new[] { ".statistics.db", ".statistics.db-wal", ".statistics.db-shm" }) File.Delete(_configFile + suffix);
+        }
     }
 }

@@ -47,10 +47,8 @@ public sealed class StatisticsRecorder : ReceiveActor, IWithTimers
                 if (t.IsCompletedSuccessfully) sender.Tell(t.Result);
             }, TaskScheduler.Default);
         });
-        Receive<Prune>(_ =>
-        {
-            if (Seniority.IsOldest(_cluster)) _store.Prune();
-        });
+        // Every node cleans its own file: after a change of writer, rows sit in more than one node's database.
+        Receive<Prune>(_ => _store.Prune());
     }
 
     public static Props Props(IStatisticsStore store) => Akka.Actor.Props.Create(() => new StatisticsRecorder(store));

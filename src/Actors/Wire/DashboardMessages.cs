@@ -11,7 +11,8 @@ public sealed record NodeLoadQuery : IWireMessage
 public sealed record NodeLoad(string Node, IReadOnlyList<AppLoad> Apps) : IWireMessage;
 
 /// <param name="Channels">The app's channels with a subscriber on the node.</param>
-public sealed record AppLoad(string AppId, int Connections, int Channels, long WebSocketMessagesIn, long WebSocketMessagesOut, long ApiMessages);
+/// <param name="ApiCalls">HTTP API requests the node answered for the app (triggers, queries, terminations).</param>
+public sealed record AppLoad(string AppId, int Connections, int Channels, long WebSocketMessagesIn, long WebSocketMessagesOut, long ApiCalls);
 
 /// <summary>
 /// Published every few seconds by a node with a dashboard open: every node that hears it sends its live log for a

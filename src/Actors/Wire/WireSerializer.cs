@@ -135,7 +135,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                     foreach (var a in l.Apps)
                     {
                         w.Write(a.AppId); w.Write(a.Connections); w.Write(a.Channels); w.Write(a.WebSocketMessagesIn); w.Write(a.WebSocketMessagesOut);
-                        w.Write(a.ApiMessages);
+                        w.Write(a.ApiCalls);
                     }
                     break;
                 case DashboardWatch d: w.Write(d.Node); break;

@@ -49,12 +49,20 @@ public sealed class DashboardAuth : IDisposable
         using var _ = _failures.AttemptAcquire(address);
     }
 
+    /// <summary>Whether the request is signed in; a wrong bearer token counts as a failed sign-in of its address.</summary>
     public bool IsSignedIn(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return PasswordMatches(authorization[7..].Trim());
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            if (PasswordMatches(authorization[7..].Trim())) return true;
+            Failed(AddressOf(context));
+            return false;
+        }
         return context.Request.Cookies.TryGetValue(CookieName, out var session) && SessionValid(session);
     }
+
+    public static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>The cookie value of a new session: its expiry and the signature over it.</summary>
     public string NewSession(out DateTimeOffset expires)

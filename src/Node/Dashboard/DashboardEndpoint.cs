@@ -41,7 +41,12 @@ public sealed class DashboardEndpoint(
 
         var api = dashboard.MapGroup("/api");
         api.AddEndpointFilter(async (context, next) =>
-            auth.IsSignedIn(context.HttpContext) ? await next(context) : Error(401, "Sign in required"));
+        {
+            var http = context.HttpContext;
+            // A bearer token is a password guess like a sign-in: it is limited the same way.
+            if (http.Request.Headers.Authorization.Count > 0 && !auth.MayTry(DashboardAuth.AddressOf(http))) return TooManyFailures(http);
+            return auth.IsSignedIn(http) ? await next(context) : Error(401, "Sign in required");
+        });
         api.MapGet("/overview", async () => Results.Json(await overview.GetAsync()));
         api.MapGet("/live", LiveAsync);
         api.MapGet("/statistics", async (string? app, int? hours) =>
@@ -55,12 +60,8 @@ public sealed class DashboardEndpoint(
 
     private async Task<IResult> SignInAsync(HttpContext context)
     {
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (!auth.MayTry(address))
-        {
-            context.Response.Headers.RetryAfter = "60";
-            return Error(429, "Too many failed sign-ins from this address; try again in a minute");
-        }
+        var address = DashboardAuth.AddressOf(context);
+        if (!auth.MayTry(address)) return TooManyFailures(context);
         string? password = null;
         try
         {
@@ -82,6 +83,12 @@ public sealed class DashboardEndpoint(
         var session = auth.NewSession(out var expires);
         context.Response.Cookies.Append(DashboardAuth.CookieName, session, Cookie(context, expires));
         return Results.NoContent();
+    }
+
+    private static IResult TooManyFailures(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "60";
+        return Error(429, "Too many failed sign-ins from this address; try again in a minute");
     }
 
     private CookieOptions Cookie(HttpContext context, DateTimeOffset expires) => new()

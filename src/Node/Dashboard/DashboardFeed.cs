@@ -22,7 +22,7 @@ public sealed class DashboardFeed(BroadcasterOptions options, NodeMetrics metric
             var traffic = metrics.For(app.Id);
             var counts = await actors.Channels.Ask<ChannelCounts>(new ChannelCountsQuery(app.Id, null), options.Cluster.QueryTimeout);
             apps.Add(new AppLoad(app.Id, (int)traffic.OpenConnections, counts.Subscriptions.Count, traffic.WsMessagesReceived,
-                traffic.WsMessagesSent, traffic.ApiMessages));
+                traffic.WsMessagesSent, traffic.HttpCalls));
         }
         return new NodeLoad(log.Node, apps);
     }

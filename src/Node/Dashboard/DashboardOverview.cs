@@ -122,7 +122,7 @@ public sealed class DashboardOverview(NodeActors actors, ScatterGather scatter, 
             {
                 if (before.Load.Apps.FirstOrDefault(a => a.AppId == app.AppId) is not { } was) continue;
                 rates[$"{node}\n{app.AppId}"] = new Rates(Per(app.WebSocketMessagesIn - was.WebSocketMessagesIn, seconds),
-                    Per(app.WebSocketMessagesOut - was.WebSocketMessagesOut, seconds), Per(app.ApiMessages - was.ApiMessages, seconds));
+                    Per(app.WebSocketMessagesOut - was.WebSocketMessagesOut, seconds), Per(app.ApiCalls - was.ApiCalls, seconds));
             }
         }
         _previous = previous;

@@ -155,6 +155,23 @@ public sealed class DashboardAccessTests
     }
 
     [Fact]
+    public async Task Wrong_bearer_tokens_count_as_failed_sign_ins()
+    {
+        await using var server = await TestServers.StartAsync(Enabled());
+        using var dashboard = new DashboardClient(server.Port);
+        for (var i = 0; i < new DashboardOptions().FailedSigninsPerMinute; i++)
+        {
+            using var wrong = await dashboard.GetAsync("api/overview", bearer: $"guess-{i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var limited = await dashboard.GetAsync("api/overview", bearer: Password);
+        Assert.Equal((HttpStatusCode)429, limited.StatusCode);
+        using var signIn = await dashboard.SignInAsync(Password);
+        Assert.Equal((HttpStatusCode)429, signIn.StatusCode);
+    }
+
+    [Fact]
     public async Task A_malformed_sign_in_is_a_json_error()
     {
         await using var server = await TestServers.StartAsync(Enabled());

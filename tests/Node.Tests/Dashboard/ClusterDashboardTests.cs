@@ -9,7 +9,7 @@ namespace Broadcaster.Node.Tests.Dashboard;
 /// <summary>Two nodes, each with its own statistics file and the dashboard on: every dashboard shows the whole cluster.</summary>
 public sealed class DashboardClusterFixture : ClusterFixture
 {
-    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("broadcaster-dashboard-cluster-").FullName;
+    private readonly TempDirectory _files = new();
 
     protected override int Size => 2;
 
@@ -18,8 +18,7 @@ public sealed class DashboardClusterFixture : ClusterFixture
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        System.IO.Directory.Delete(Directory, recursive: true);
+        _files.Dispose();
     }
 
     protected override BroadcasterOptions Configure(BroadcasterOptions defaults) => defaults with
@@ -29,7 +28,7 @@ public sealed class DashboardClusterFixture : ClusterFixture
         {
             Enabled = true,
             Interval = TimeSpan.FromSeconds(1),
-            Database = Path.Combine(Directory, $"stats-{defaults.Cluster.Port}.db"),
+            Database = _files.File($"stats-{defaults.Cluster.Port}.db"),
         },
     };
 }

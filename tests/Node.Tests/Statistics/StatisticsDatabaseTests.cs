@@ -8,15 +8,11 @@ namespace Broadcaster.Node.Tests.Statistics;
 /// <summary>The statistics file: created with its schema in WAL mode, rows kept once, upgrades and cleaning.</summary>
 public sealed class StatisticsDatabaseTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("broadcaster-stats-").FullName;
+    private readonly TempDirectory _dir = new();
 
-    private string File => Path.Combine(_dir, "stats.db");
+    private string File => _dir.File("stats.db");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _dir.Dispose();
 
     private static StatisticsSample Sample(string node, long start, params StatisticsRow[] rows) => new(node, start, 60_000, rows);
 
@@ -79,7 +75,7 @@ public sealed class StatisticsDatabaseTests : IDisposable
     [Fact]
     public void A_path_that_cannot_be_created_is_refused_naming_the_setting()
     {
-        var e = Assert.Throws<SettingsException>(() => new StatisticsDatabase(Path.Combine(_dir, "missing", "dir", "stats.db")).Open());
+        var e = Assert.Throws<SettingsException>(() => new StatisticsDatabase(Path.Combine(_dir.Path, "missing", "dir", "stats.db")).Open());
         Assert.Contains("broadcaster.statistics.database", e.Message);
     }
 

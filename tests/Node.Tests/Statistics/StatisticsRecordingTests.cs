@@ -10,15 +10,11 @@ namespace Broadcaster.Node.Tests.Statistics;
 /// <summary>A real node writing its statistics: peak connections and message counts per interval, the graph's data, and clean.</summary>
 public sealed class StatisticsRecordingTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("broadcaster-stats-").FullName;
+    private readonly TempDirectory _dir = new();
 
-    private string Database => Path.Combine(_dir, "stats.db");
+    private string Database => _dir.File("stats.db");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _dir.Dispose();
 
     private BroadcasterOptions Options() => DashboardAccessTests.Enabled() with
     {
@@ -72,7 +68,7 @@ public sealed class StatisticsRecordingTests : IDisposable
             new StatisticsSample("n1", DaysAgo(10), 60_000, [new StatisticsRow("app", 1, 1, 1, 1)]),
             new StatisticsSample("n1", DaysAgo(0), 60_000, [new StatisticsRow("app", 1, 1, 1, 1)]),
         ]);
-        var config = Path.Combine(_dir, "clean.conf");
+        var config = _dir.File("clean.conf");
         await File.WriteAllTextAsync(config, $"broadcaster.statistics {{ database = \"{Database}\", retention = 60d }}");
 
         var output = new StringWriter();

@@ -128,7 +128,11 @@ public sealed class DashboardLiveTests : IAsyncLifetime
     {
         await using var client = await _server.ConnectAsync();
         var texts = new List<string>();
-        foreach (var path in new[] { "", "assets/dashboard.js", "assets/dashboard-lib.js", "api/overview", "api/statistics?app=app-id" })
+        using var page = await _dashboard.GetAsync("");
+        var assets = System.Text.RegularExpressions.Regex.Matches(await page.Content.ReadAsStringAsync(), "(?:src|href)=\"(assets/[^\"]+)\"")
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains("assets/dashboard.js", assets);
+        foreach (var path in assets.Concat(["", "api/overview", "api/statistics?app=app-id"]))
         {
             using var response = await _dashboard.GetAsync(path);
             Assert.True(response.StatusCode == HttpStatusCode.OK, path);

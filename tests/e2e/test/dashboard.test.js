@@ -15,14 +15,15 @@ const path = require('node:path');
 const { useCluster } = require('../lib/cluster');
 const { subscribe, uid } = require('../lib/clients');
 const { waitFor, Recorder } = require('../lib/wait');
-const { requestText } = require('../lib/http');
-const { launchBrowser, readStreamInPage, openEventStream, SCREENSHOT_DIR } = require('../lib/browser');
+const { launchBrowser, openEventStream, SCREENSHOT_DIR } = require('../lib/browser');
 const { freePort, dllPath } = require('../lib/server');
 const { runProcess } = require('../lib/process');
+const { UI_TIMEOUT_MS, call, nodeId, isVisible, waitForText, signIn, ensureSignedIn, sessionCookie, sendTestEvent } = require('../lib/dashboard');
+const { waitForOverview, waitForNodeRows, waitForStatsPoints, waitForLogEntry, screenshotDesktopAndPhone, assertRealPng } = require('../lib/dashboard');
+const { readPageAndAssets, readApiAnswers, readLiveStreams, assertNoSecrets, assertScanSawKeys, assertPasswordNotEchoed } = require('../lib/dashboard');
 
 const PASSWORD = 'dash-pass-123';
 const SECRETS = ['app-secret', 'secret-2'];
-const UI_TIMEOUT_MS = 10000;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-dashboard-'));
 
@@ -37,67 +38,7 @@ const config = () => `broadcaster {
 }
 `;
 
-/** One HTTP request to a node: resolves { status, headers, body, json } (json null when the body is not JSON). */
-async function call(slot, method, urlPath, { headers = {}, body } = {}) {
-  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  const res = await requestText({
-    options: {
-      host: slot.host,
-      port: slot.port,
-      path: urlPath,
-      method,
-      timeout: 5000,
-      agent: false,
-      headers: { ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}), ...headers },
-    },
-    body: payload,
-    timeoutMessage: `${method} ${urlPath} on ${slot.name}: no answer within 5 s`,
-  });
-  let json = null;
-  try {
-    json = JSON.parse(res.body);
-  } catch (_) {
-    /* not JSON */
-  }
-  return { ...res, json };
-}
-
 const bearer = { Authorization: `Bearer ${PASSWORD}` };
-const nodeId = (slot) => `127.0.0.1:${slot.clusterPort}`;
-
-/** Text of the element matching `selector` (null while there is none). */
-function textOf(page, selector) {
-  return page.evaluate((s) => {
-    const el = document.querySelector(s);
-    return el ? el.textContent.trim() : null;
-  }, selector);
-}
-
-function isVisible(page, selector) {
-  return page.locator(selector).isVisible();
-}
-
-/** Waits (bounded) until the element's text satisfies `ok` (a string or a predicate); resolves the text. */
-async function waitForText(page, selector, ok, timeoutMs = UI_TIMEOUT_MS) {
-  let last = null;
-  const matches = typeof ok === 'function' ? ok : (t) => t === ok;
-  await waitFor(
-    async () => {
-      last = await textOf(page, selector);
-      return last !== null && matches(last);
-    },
-    timeoutMs,
-    () => `${selector} to show ${typeof ok === 'function' ? 'the expected text' : JSON.stringify(ok)} (shows ${JSON.stringify(last)})`
-  );
-  return last;
-}
-
-/** The cluster table's rows: { node (its data-node), cells (texts) }. */
-function nodeRows(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('#nodes-body tr')].map((tr) => ({ node: tr.getAttribute('data-node'), cells: [...tr.cells].map((td) => td.textContent.trim()) }))
-  );
-}
 
 describe('dashboard in Chromium on a two-node cluster', () => {
   const h = useCluster({ size: 2, nginx: false, config });
@@ -107,21 +48,17 @@ describe('dashboard in Chromium on a two-node cluster', () => {
 
   const dashboardUrl = (slot) => `${slot.httpBase}/dashboard`;
 
-  /** Fills in the sign-in form and submits it. */
-  async function signIn(p, password = PASSWORD) {
-    await p.locator('#login-password').fill(password);
-    await p.locator('[data-testid="login-form"] button[type="submit"]').click();
+  /** Opens the shared page on node0 unless it is open. */
+  async function openPage() {
+    if (page) return;
+    page = await browser.newPage();
+    await page.goto(dashboardUrl(h.cluster.slots[0]));
   }
 
   /** The shared page, showing the dashboard (signed in through the form if it shows the sign-in form). */
   async function ensureDashboard() {
-    if (!page) {
-      page = await browser.newPage();
-      await page.goto(dashboardUrl(h.cluster.slots[0]));
-    }
-    await waitFor(async () => (await isVisible(page, '#login-view')) || (await isVisible(page, '#dashboard-view')), UI_TIMEOUT_MS, 'the sign-in form or the dashboard');
-    if (await isVisible(page, '#login-view')) await signIn(page);
-    await page.locator('#dashboard-view').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await openPage();
+    await ensureSignedIn(page, PASSWORD);
   }
 
   before(async () => {
@@ -174,12 +111,9 @@ describe('dashboard in Chromium on a two-node cluster', () => {
   });
 
   h.test('signing in through the form shows the dashboard, with an HttpOnly SameSite=Strict session cookie', async () => {
-    if (!page) {
-      page = await browser.newPage();
-      await page.goto(dashboardUrl(h.cluster.slots[0]));
-    }
+    await openPage();
     await page.locator('[data-testid="login-form"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-    await signIn(page);
+    await signIn(page, PASSWORD);
     await page.locator('#dashboard-view').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     assert.equal(await isVisible(page, '#login-view'), false, 'the sign-in form is gone');
     const login = browser.traffic.matching('/dashboard/login').at(-1);
@@ -187,7 +121,7 @@ describe('dashboard in Chromium on a two-node cluster', () => {
     assert.match(login.requestHeaders['content-type'] || '', /^application\/json/);
     assert.deepEqual(JSON.parse(login.requestBody), { password: PASSWORD });
 
-    const cookie = (await browser.context.cookies()).find((c) => c.name === 'broadcaster_dashboard');
+    const cookie = await sessionCookie(browser);
     assert.ok(cookie, 'a broadcaster_dashboard cookie');
     assert.equal(cookie.httpOnly, true, 'HttpOnly');
     assert.equal(cookie.sameSite, 'Strict', 'SameSite=Strict');
@@ -215,16 +149,15 @@ describe('dashboard in Chromium on a two-node cluster', () => {
     await subscribe(onB[2], room);
 
     // What the server says, independently of the page.
-    let last = null;
-    await waitFor(
-      async () => {
-        last = (await call(b, 'GET', '/dashboard/api/overview', { headers: bearer })).json;
-        const byId = Object.fromEntries(((last && last.nodes) || []).map((n) => [n.id, n]));
-        const app = ((last && last.apps) || []).find((x) => x.id === 'app-id');
+    const last = await waitForOverview(
+      b,
+      bearer,
+      (o) => {
+        const byId = Object.fromEntries(((o && o.nodes) || []).map((n) => [n.id, n]));
+        const app = ((o && o.apps) || []).find((x) => x.id === 'app-id');
         return byId[nodeId(a)] && byId[nodeId(a)].connections === 2 && byId[nodeId(b)] && byId[nodeId(b)].connections === 3 && app && app.connections === 5;
       },
-      UI_TIMEOUT_MS,
-      () => `api/overview on node1 to count 2 + 3 connections (last: ${JSON.stringify(last)})`
+      (o) => `api/overview on node1 to count 2 + 3 connections (last: ${JSON.stringify(o)})`
     );
     assert.equal(last.self, nodeId(b));
     assert.deepEqual(last.missing, []);
@@ -243,16 +176,14 @@ describe('dashboard in Chromium on a two-node cluster', () => {
     // What the page shows (pushed over api/live).
     await waitForText(page, '[data-testid="node-count"]', '2');
     await waitForText(page, '[data-testid="connections-total"]', '5');
-    let rows = null;
-    await waitFor(
-      async () => {
-        rows = await nodeRows(page);
+    const rows = await waitForNodeRows(
+      page,
+      (rs) => {
         // Columns: node, status, connections, channels, rates.
-        const row = (slot) => rows.find((r) => r.node === nodeId(slot) && r.cells[0].startsWith(nodeId(slot)));
-        return rows.length === 2 && row(a) && row(a).cells[2] === '2' && row(b) && row(b).cells[2] === '3';
+        const row = (slot) => rs.find((r) => r.node === nodeId(slot) && r.cells[0].startsWith(nodeId(slot)));
+        return rs.length === 2 && row(a) && row(a).cells[2] === '2' && row(b) && row(b).cells[2] === '3';
       },
-      UI_TIMEOUT_MS,
-      () => `the node rows to show 2 connections on ${nodeId(a)} and 3 on ${nodeId(b)} (rows: ${JSON.stringify(rows)})`
+      (rs) => `the node rows to show 2 connections on ${nodeId(a)} and 3 on ${nodeId(b)} (rows: ${JSON.stringify(rs)})`
     );
     for (const r of rows) assert.equal(r.cells[1], 'Up', `status column of ${r.node}`);
     const shot = await browser.screenshot(page, 'dashboard-connections');
@@ -279,19 +210,7 @@ describe('dashboard in Chromium on a two-node cluster', () => {
       const text = await entry.first().textContent();
       assert.ok(text.includes(channel), `the entry names the channel: ${text}`);
 
-      let found = null;
-      await waitFor(
-        () => {
-          for (const m of stream.messages()) {
-            if (m.event !== 'log') continue;
-            const e = JSON.parse(m.data).entries.find((x) => x.kind === 'api_event' && x.event === event);
-            if (e) found = e;
-          }
-          return found;
-        },
-        5000,
-        `an api_event entry for ${event} on api/live`
-      );
+      const found = await waitForLogEntry(stream, (x) => x.kind === 'api_event' && x.event === event, `an api_event entry for ${event} on api/live`);
       assert.equal(found.node, nodeId(b), 'the entry names the node that took the API call');
       assert.equal(found.app, 'app-id');
       assert.equal(found.channel, channel);
@@ -310,12 +229,7 @@ describe('dashboard in Chromium on a two-node cluster', () => {
     const { channel: ch } = await subscribe(client, channel);
     rec.record(ch, 'form-event').record(ch, 'barrier');
 
-    const form = page.locator('[data-testid="event-form"]');
-    await form.locator('select[name="app"]').selectOption('app-id');
-    await form.locator('input[name="channel"]').fill(channel);
-    await form.locator('input[name="event"]').fill('form-event');
-    await form.locator('textarea[name="data"]').fill('{"hello":"from the form","n":7}');
-    await form.locator('button[type="submit"]').click();
+    await sendTestEvent(page, { app: 'app-id', channel, event: 'form-event', data: '{"hello":"from the form","n":7}' });
 
     await rec.waitForCount('form-event', 1, UI_TIMEOUT_MS);
     await waitForText(page, '[data-testid="event-result"]', (t) => /sent/i.test(t));
@@ -339,38 +253,15 @@ describe('dashboard in Chromium on a two-node cluster', () => {
     const client = await h.node(0).connect({ key: 'key-2' }); // app-2 is in the overview with a connection
     await waitForText(page, '[data-testid="connections-total"]', '1');
 
-    // Everything a signed-in user can read, fetched directly.
-    const html = await call(a, 'GET', '/dashboard');
-    const assets = [...html.body.matchAll(/(?:href|src)="(assets\/[^"]+)"/g)].map((m) => m[1]);
-    assert.ok(assets.includes('assets/dashboard.js') && assets.includes('assets/dashboard.css'), `assets referenced: ${assets}`);
-    const texts = [{ where: 'GET /dashboard', text: html.body }];
-    for (const asset of assets) {
-      const res = await call(a, 'GET', `/dashboard/${asset}`);
-      assert.equal(res.status, 200, asset);
-      texts.push({ where: asset, text: res.body });
-    }
-    let overview = null;
-    for (const p of ['/dashboard/api/overview', '/dashboard/api/statistics?app=app-id', '/dashboard/api/statistics?app=app-2']) {
-      for (const slot of [a, b]) {
-        const res = await call(slot, 'GET', p, { headers: bearer });
-        assert.equal(res.status, 200, `${p} on ${slot.name}`);
-        texts.push({ where: `${p} on ${slot.name}`, text: `${JSON.stringify(res.headers)}\n${res.body}` });
-        if (p === '/dashboard/api/overview') overview = res.json;
-      }
-    }
+    // Everything a signed-in user can read, fetched directly: the page with its assets, then the API on both nodes.
+    const texts = await readPageAndAssets(a);
+    const api = await readApiAnswers([a, b], ['/dashboard/api/overview', '/dashboard/api/statistics?app=app-id', '/dashboard/api/statistics?app=app-2'], bearer);
+    texts.push(...api.texts);
+    const overview = api.json['/dashboard/api/overview'];
     assert.deepEqual(overview.apps.map((x) => x.id).sort(), ['app-2', 'app-id'], 'both apps are listed (so their entries were checked)');
 
     // The live stream, read inside the page (its cookie) and from Node (bearer) at the same time.
-    const [inPage, fromNode] = await Promise.all([
-      readStreamInPage(page, 'api/live', 2500),
-      (async () => {
-        const s = openEventStream(`${b.httpBase}/dashboard/api/live`, { headers: bearer });
-        await s.ready;
-        await waitFor(() => s.messages().filter((m) => m.event === 'overview').length >= 2, 5000, 'two overviews on api/live from node1');
-        s.close();
-        return s.text;
-      })(),
-    ]);
+    const { inPage, fromNode } = await readLiveStreams(page, b, bearer);
     assert.equal(inPage.status, 200);
     assert.ok(inPage.text.includes('event: overview'), `the page's own read of api/live got overviews: ${inPage.text.slice(0, 200)}`);
     texts.push({ where: 'api/live read in the page', text: inPage.text }, { where: 'api/live read from Node', text: fromNode });
@@ -381,17 +272,10 @@ describe('dashboard in Chromium on a two-node cluster', () => {
     assert.ok(browser.traffic.matching('/dashboard/api/').some((e) => e.status === 200 && e.body), 'the page read API answers');
     texts.push(...browser.traffic.texts());
 
-    for (const { where, text } of texts) {
-      for (const secret of SECRETS) assert.ok(!text.includes(secret), `app secret '${secret}' found in ${where}`);
-    }
+    assertNoSecrets(texts, SECRETS);
     // The control: the same scan does find the apps' public keys, so it looked at the apps' data.
-    for (const key of ['app-key', 'key-2']) {
-      assert.ok(texts.some(({ where, text }) => where.includes('api/overview') && text.includes(key)), `${key} in an api/overview answer`);
-      assert.ok(texts.some(({ where, text }) => where.includes('event-stream message') && text.includes(key)), `${key} in the page's event stream`);
-    }
-    for (const e of browser.traffic.exchanges) {
-      assert.ok(!(e.body || '').includes(PASSWORD), `the dashboard password is echoed in ${e.url}`);
-    }
+    assertScanSawKeys(texts, ['app-key', 'key-2']);
+    assertPasswordNotEchoed(browser.traffic.exchanges, PASSWORD);
     client.disconnect();
   });
 
@@ -405,29 +289,12 @@ describe('dashboard in Chromium on a two-node cluster', () => {
     await page.locator('#log [data-kind="api_event"]', { hasText: 'shot-event' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     // The statistics of the last hour: the earlier tests' connections and events, one row per second and node.
     await page.locator('[data-testid="stats-range"]').selectOption('1');
-    let points = null;
-    await waitFor(
-      async () => {
-        points = await page.locator('[data-testid="stats-points"]').getAttribute('data-points');
-        return Number(points) > 0;
-      },
-      UI_TIMEOUT_MS,
-      () => `the statistics chart to show points (data-points ${JSON.stringify(points)})`
-    );
+    await waitForStatsPoints(page);
 
-    await page.setViewportSize({ width: 1280, height: 900 });
-    shots.push(await browser.screenshot(page, 'dashboard-desktop'));
-    await page.setViewportSize({ width: 375, height: 800 });
-    await waitFor(async () => (await page.evaluate(() => window.innerWidth)) === 375, 5000, 'the phone-sized viewport');
-    shots.push(await browser.screenshot(page, 'dashboard-phone'));
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const { files, overflow } = await screenshotDesktopAndPhone(browser, page, 'dashboard');
+    shots.push(...files);
     assert.ok(overflow <= 1, `the page scrolls sideways on a 375 px phone by ${overflow} px (wide content must scroll inside its card)`);
-    await page.setViewportSize({ width: 1280, height: 900 });
-
-    for (const file of shots.slice(-2)) {
-      const png = fs.readFileSync(file);
-      assert.ok(png.length > 10000 && png.subarray(1, 4).toString() === 'PNG', `${file} is a real PNG (${png.length} bytes)`);
-    }
+    for (const file of files) assertRealPng(file);
     assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
   });
 

@@ -2,61 +2,27 @@
 
 // Statistics in the SQLite database, checked with the sqlite3 command-line shell as an independent reader: three real
 // node processes sharing one database file write each (interval, app, node) row once, with exact peaks and API message
-// counts; api/statistics and the page's chart show the same numbers; the `clean` command removes only old rows; and a
-// node killed with SIGKILL while it writes leaves a database that passes integrity_check and keeps its rows (and a node
-// without a dashboard section answers its routes with 404 JSON).
+// counts; api/statistics and the page's chart show the same numbers; and the `clean` command removes only old rows.
+// (A node killed while it writes: statistics-crash.test.js.)
 
-const { describe, before, after } = require('node:test');
+const { describe, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
 const { useCluster } = require('../lib/cluster');
-const { testWithOutput } = require('../lib/harness');
-const { startServer, portAllocator, dllPath } = require('../lib/server');
-const { startAuthServer } = require('../lib/auth-server');
-const { ClientPool, subscribe, uid } = require('../lib/clients');
+const { subscribe, uid } = require('../lib/clients');
 const { waitFor, delay, Recorder } = require('../lib/wait');
-const { requestText } = require('../lib/http');
-const { runProcess } = require('../lib/process');
 const { sqliteJson, sqliteText } = require('../lib/sqlite');
 const { launchBrowser, SCREENSHOT_DIR } = require('../lib/browser');
+const { call, nodeId } = require('../lib/dashboard');
+const { INTERVAL_MS, DAY_MS, COLUMNS, floorInterval, ceilInterval, sum, runClean, REMOVED_RE } = require('../lib/statistics');
 
 const PASSWORD = 'stats-pass-456';
-const INTERVAL_MS = 1000;
-const DAY_MS = 24 * 3600 * 1000;
-const COLUMNS = ['interval_start', 'interval_ms', 'app_id', 'node', 'peak_connections', 'websocket_messages_in', 'websocket_messages_out', 'api_messages'];
 
-const floorInterval = (t) => Math.floor(t / INTERVAL_MS) * INTERVAL_MS;
-const ceilInterval = (t) => Math.ceil(t / INTERVAL_MS) * INTERVAL_MS;
-const nodeId = (slot) => `127.0.0.1:${slot.clusterPort}`;
-const sum = (rows, field) => rows.reduce((s, r) => s + r[field], 0);
-
-/** GET on a node with the dashboard password as bearer: { status, json }. */
-async function getJson(slot, urlPath) {
-  const res = await requestText({
-    options: { host: slot.host, port: slot.port, path: urlPath, method: 'GET', timeout: 5000, agent: false, headers: { Authorization: `Bearer ${PASSWORD}` } },
-    timeoutMessage: `GET ${urlPath} on ${slot.name}: no answer within 5 s`,
-  });
-  let json = null;
-  try {
-    json = JSON.parse(res.body);
-  } catch (_) {
-    /* not JSON */
-  }
-  return { status: res.status, headers: res.headers, json, body: res.body };
-}
-
-/** `dotnet <dll> clean <args>`: resolves { code, stdout, stderr }. */
-function runClean(args) {
-  return runProcess('dotnet', [dllPath(), 'clean', ...args], {
-    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
-    timeoutMs: 30000,
-  });
-}
-
-const REMOVED_RE = /^Removed (\d+) statistics entries older than (\d+) days from (.+)$/m;
+/** GET on a node with the dashboard password as bearer: { status, headers, json, body }. */
+const getJson = (slot, urlPath) => call(slot, 'GET', urlPath, { headers: { Authorization: `Bearer ${PASSWORD}` } });
 
 describe('statistics of a three-node cluster in one database', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-statistics-'));
@@ -309,125 +275,4 @@ describe('statistics of a three-node cluster in one database', () => {
     assert.ok((await count(recent)) >= recentBefore, 'recent rows stay');
     assert.equal(await sqliteText(db, 'PRAGMA integrity_check'), 'ok');
   });
-});
-
-describe('statistics survive kill -9 of the writing node', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-statistics-kill-'));
-  const db = path.join(dir, 'stats.db');
-  const config = `broadcaster {
-  statistics { interval = 1s, database = "${db}" }
-  apps = [ { id = "app-id", key = "app-key", secret = "app-secret" } ]
-}
-`;
-  let auth = null;
-  let server = null;
-  let traffic = null;
-  before(async () => {
-    auth = await startAuthServer();
-  });
-  after(
-    async () => {
-      if (traffic) await traffic.stop();
-      if (server) await server.stop();
-      if (auth) await auth.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-    { timeout: 30000 }
-  );
-
-  /** A subscribed pusher-js client and an API trigger every 50 ms on `node`, until stop(). */
-  async function steadyTraffic(node) {
-    const pool = new ClientPool({ server: node, auth });
-    const client = await pool.connect();
-    await subscribe(client, 'steady');
-    const sdk = pool.sdk();
-    let stopped = false;
-    const loop = (async () => {
-      while (!stopped) {
-        await sdk.trigger('steady', 'tick', { at: Date.now() }).catch(() => {});
-        await delay(50);
-      }
-    })();
-    return {
-      stop: async () => {
-        stopped = true;
-        await loop;
-        await pool.disconnectAll();
-      },
-    };
-  }
-
-  const allRows = () => sqliteJson(db, 'SELECT * FROM statistics ORDER BY interval_start, app_id, node');
-  const key = (r) => `${r.interval_start}|${r.app_id}|${r.node}`;
-
-  testWithOutput(
-    'five times: SIGKILL at a random moment while rows are written; the database stays intact and keeps every row',
-    async (t) => {
-      const unique = portAllocator();
-      const port = await unique();
-      const clusterPort = await unique();
-      const self = `127.0.0.1:${clusterPort}`;
-      let kept = [];
-      let newest = 0;
-      const killedAfter = [];
-
-      const runOnce = async (name) => {
-        server = await startServer({ config, port, clusterPort, tmpDir: dir, name });
-        traffic = await steadyTraffic(server);
-        let snapshot = [];
-        await waitFor(
-          async () => {
-            snapshot = await allRows();
-            return snapshot.some((r) => r.interval_start > newest && r.node === self);
-          },
-          15000,
-          () => `${name} to write a row after interval ${newest} (${snapshot.length} rows)`
-        );
-        for (const r of kept) assert.deepEqual(snapshot.find((x) => key(x) === key(r)), r, `${name} kept the row ${key(r)} written before`);
-        return snapshot;
-      };
-
-      for (let cycle = 0; cycle < 5; cycle++) {
-        const snapshot = await runOnce(`node-run${cycle}`);
-        const wait = Math.floor(Math.random() * 1000);
-        await delay(wait);
-        await server.kill();
-        killedAfter.push(wait);
-        await traffic.stop();
-        traffic = null;
-        server = null;
-
-        assert.equal(await sqliteText(db, 'PRAGMA integrity_check'), 'ok', `integrity after kill ${cycle + 1}`);
-        assert.equal(await sqliteText(db, 'PRAGMA user_version'), '1');
-        const rows = await allRows();
-        for (const r of snapshot) assert.deepEqual(rows.find((x) => key(x) === key(r)), r, `the committed row ${key(r)} survives kill ${cycle + 1}`);
-        assert.equal(new Set(rows.map(key)).size, rows.length);
-        kept = rows;
-        newest = Math.max(...rows.map((r) => r.interval_start));
-      }
-      t.diagnostic(`killed ${killedAfter.join(', ')} ms after a row was seen; ${kept.length} rows kept`);
-
-      // A last start on the same database keeps adding rows, then stops gracefully.
-      await runOnce('node-final');
-      // This node has no dashboard section: the dashboard is off and its routes are unknown ones.
-      for (const p of ['/dashboard', '/dashboard/api/overview']) {
-        const res = await requestText({ options: { host: server.host, port: server.port, path: p, method: 'GET', timeout: 5000, agent: false } });
-        assert.equal(res.status, 404, `${p} with the dashboard disabled`);
-        assert.match(res.headers['content-type'] || '', /^application\/json/, `${p}: JSON`);
-        assert.equal(typeof JSON.parse(res.body).error, 'string', `${p}: ${res.body}`);
-      }
-      await traffic.stop();
-      traffic = null;
-      await server.stop();
-      assert.equal(server.exited.code, 0, 'graceful stop');
-      server = null;
-      assert.equal(await sqliteText(db, 'PRAGMA integrity_check'), 'ok');
-      const final = await allRows();
-      assert.ok(final.length > kept.length, `rows were added after the kills (${kept.length} -> ${final.length})`);
-      assert.ok(final.every((r) => r.node === self && r.app_id === 'app-id' && r.interval_ms === INTERVAL_MS));
-      assert.ok(sum(final, 'api_messages') > 0);
-    },
-    { timeout: 150000 },
-    () => (server ? `\n--- node output (last 60 lines) ---\n${server.output(60)}\n--- end of node output ---` : null)
-  );
 });

@@ -1,5 +1,5 @@
 'use strict';
-// Helpers shared by dashboard.js: DOM building, formatting, requests and the uPlot chart factory.
+// Helpers shared by the dashboard's scripts (dashboard*.js): DOM building, formatting, requests and the uPlot chart factory.
 // Server data reaches the DOM only through textContent and setAttribute, never innerHTML.
 window.BroadcasterDashboard = (() => {
   const $ = (id) => document.getElementById(id);

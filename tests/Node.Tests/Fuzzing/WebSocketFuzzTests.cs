@@ -1,0 +1,119 @@
+using System.Net.Sockets;
+using System.Text;
+using Broadcaster.Node.Hosting;
+
+namespace Broadcaster.Node.Tests.Fuzzing;
+
+/// <summary>
+/// Hostile WebSocket clients (<see cref="PusherFrameFuzzer"/>) against a real node, one connection per case: whatever
+/// a case sends, every frame the server answers with is a well-formed, unmasked frame, every text is a Pusher JSON
+/// message, every close code is one a server may send; a client subscribed beside them receives every event, and in
+/// the end no connection is left but its own. Seeded: a failure names the case's seed. A short run here;
+/// <c>BROADCASTER_FUZZ_CASES</c> and <c>BROADCASTER_FUZZ_SEED</c> run more, or one case again.
+/// </summary>
+public sealed class WebSocketFuzzTests : IAsyncLifetime
+{
+    private static readonly int Cases = int.TryParse(Environment.GetEnvironmentVariable("BROADCASTER_FUZZ_CASES"), out var n) ? n : 60;
+    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("BROADCASTER_FUZZ_SEED"), out var s) ? s : 20261201;
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
+    private static readonly int[] CloseCodes = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1011];
+
+    private BroadcasterServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServers.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Hostile_clients_get_well_formed_answers_and_a_client_beside_them_notices_nothing()
+    {
+        await using var bystander = await _server.ConnectAsync();
+        await bystander.SubscribeAsync("bystander");
+        var api = _server.Api();
+
+        for (var i = 0; i < Cases; i++)
+        {
+            var seed = Seed + i;
+            var moves = new PusherFrameFuzzer(seed).NextCase();
+            try
+            {
+                await RunCaseAsync(moves);
+                await api.TriggerOkAsync("bystander", "still-here", $"case {seed}");
+                var frame = await bystander.ExpectAsync("still-here");
+                Assert.Equal($"case {seed}", frame.DataString);
+            }
+            catch (Exception e)
+            {
+                throw new Xunit.Sdk.XunitException(
+                    $"Fuzz case with seed {seed} failed (BROADCASTER_FUZZ_SEED={seed} BROADCASTER_FUZZ_CASES=1 repeats it): {e.Message}\nmoves:\n  {string.Join("\n  ", moves)}");
+            }
+        }
+
+        // Every hostile connection is gone; the bystander's is the one left.
+        await Eventually.WaitAsync(async () => await _server.ConnectionActorCount() == 1, TimeSpan.FromSeconds(10), "only the bystander connected");
+    }
+
+    private async Task RunCaseAsync(IReadOnlyList<FuzzMove> moves)
+    {
+        await using var client = await RawWebSocket.ConnectPusherAsync(_server.Port);
+        foreach (var move in moves)
+        {
+            try
+            {
+                await client.WriteAsync(move.Bytes);
+            }
+            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+            {
+                // The server closed the connection already: what is left is not read.
+                break;
+            }
+        }
+        foreach (var frame in await DrainAsync(client)) Check(frame);
+    }
+
+    /// <summary>What the server sends until it closes or stays quiet for a moment.</summary>
+    private static async Task<List<RawFrame>> DrainAsync(RawWebSocket client)
+    {
+        var frames = new List<RawFrame>();
+        try
+        {
+            while (true) frames.Add(await client.ReadFrameAsync(Quiet));
+        }
+        catch (Exception e) when (e is TimeoutException or EndOfStreamException or SocketException or IOException)
+        {
+            return frames;
+        }
+    }
+
+    private static void Check(RawFrame frame)
+    {
+        Assert.False(frame.Masked, $"a masked frame from the server: {frame}");
+        Assert.True(frame.Rsv == 0, $"reserved bits from the server: {frame}");
+        switch (frame.Opcode)
+        {
+            case RawFrame.Text:
+                Assert.True(frame.Fin, "the server fragments its messages only with a reason, and has none");
+                var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(frame.Payload);
+                using (var json = JsonDocument.Parse(text))
+                {
+                    Assert.Equal(JsonValueKind.Object, json.RootElement.ValueKind);
+                    var name = json.RootElement.GetProperty("event").GetString();
+                    Assert.False(string.IsNullOrEmpty(name), text);
+                    if (name == "pusher:error" && json.RootElement.GetProperty("data").TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number)
+                        Assert.InRange(code.GetInt32(), 4000, 4999);
+                }
+                break;
+            case RawFrame.Close:
+                if (frame.CloseCode is { } closeCode)
+                    Assert.True(CloseCodes.Contains(closeCode) || closeCode is >= 4000 and <= 4999, $"close code {closeCode} is not one a server sends");
+                break;
+            case RawFrame.Ping:
+            case RawFrame.Pong:
+                Assert.True(frame.Payload.Length <= 125, "a control frame over 125 bytes");
+                break;
+            default:
+                Assert.Fail($"the server sent opcode {frame.Opcode}");
+                break;
+        }
+    }
+}

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Broadcaster.Node.Hosting;
 
-namespace Broadcaster.Node.Tests.Fuzzing;
+namespace Broadcaster.Node.Tests.WebSockets.Fuzzing;
 
 /// <summary>
 /// Hostile WebSocket clients (<see cref="PusherFrameFuzzer"/>) against a real node, one connection per case: whatever

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Broadcaster.Node.Tests.Fuzzing;
+namespace Broadcaster.Node.Tests.WebSockets.Fuzzing;
 
 /// <summary>
 /// A seeded generator of hostile WebSocket traffic for a Pusher server: valid Pusher frames mutated at the JSON level

@@ -96,7 +96,7 @@ public sealed class ConnectionActor : UntypedActor
         _socket.TrySend(ServerFrames.ConnectionEstablished(SocketId, (int)_settings.ActivityTimeout.TotalSeconds));
         _wheel.Schedule(Self, LivenessTick.Instance, _settings.ActivityTimeout);
         if (_app.EnableUserAuthentication) _wheel.Schedule(Self, AuthorizationDeadline.Instance, _settings.UserAuthenticationTimeout);
-        Log("connected", $"connected to app {_app.Id}");
+        if (Logging) Log("connected", $"connected to app {_app.Id}");
     }
 
     protected override void PostStop()
@@ -183,20 +183,20 @@ public sealed class ConnectionActor : UntypedActor
         // A repeated subscribe changes nothing: the channel keeps the identity the socket first joined with.
         _subscriptions.TryAdd(channel!, (type, member?.UserId));
         _routes.Channels.Tell(new ChannelEnvelope(_app.Id, channel!, new Subscribe(_socket, Self, member)));
-        Log("subscribed", member is null ? $"subscribed to {channel}" : $"subscribed to {channel} as user {member.UserId}", channel);
+        if (Logging) Log("subscribed", member is null ? $"subscribed to {channel}" : $"subscribed to {channel} as user {member.UserId}", channel);
     }
 
     private void Refuse(string channel, string type, string error, int status)
     {
         _socket.TrySend(ServerFrames.SubscriptionError(channel, type, error, status));
-        Log("subscription_refused", $"subscription to {channel} refused: {error}", channel);
+        if (Logging) Log("subscription_refused", $"subscription to {channel} refused: {error}", channel);
     }
 
     private void OnUnsubscribe(string? channel)
     {
         if (channel is null || !_subscriptions.Remove(channel)) return;
         _routes.Channels.Tell(new ChannelEnvelope(_app.Id, channel, new Unsubscribe(SocketId)));
-        Log("unsubscribed", $"unsubscribed from {channel}", channel);
+        if (Logging) Log("unsubscribed", $"unsubscribed from {channel}", channel);
     }
 
     private void OnSignin(PusherEventData data)
@@ -215,7 +215,7 @@ public sealed class ConnectionActor : UntypedActor
         _socket.TrySend(ServerFrames.SigninSuccess(data.UserData!));
         // After the reply is queued: the directory may queue the watchlist's current view right behind it.
         _routes.Users.Tell(new UserSignedIn(_app, _user!, _socket));
-        Log("signed_in", $"signed in as user {_user!.Id}");
+        if (Logging) Log("signed_in", $"signed in as user {_user!.Id}");
     }
 
     private void OnClientEvent(ClientFrame frame)
@@ -294,7 +294,10 @@ public sealed class ConnectionActor : UntypedActor
         _closed = true;
     }
 
-    /// <summary>Someone reads the log: <c>--debug</c>, or a dashboard open somewhere in the cluster.</summary>
+    /// <summary>
+    /// Someone reads the log: <c>--debug</c>, or a dashboard open somewhere in the cluster. Checked before a line is
+    /// formatted, so with neither a connection or subscription formats nothing.
+    /// </summary>
     private bool Logging => _settings.DebugLog is not null || _settings.Activity is { Enabled: true };
 
     private void Log(string kind, string what, string? channel = null, string? eventName = null)

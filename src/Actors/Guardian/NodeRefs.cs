@@ -42,8 +42,11 @@ public sealed record NodeRefs(
         ClusterTopic.Publish(Topic, sample, Bus);
     }
 
-    /// <summary>Published for the other nodes' dashboards (this node's own hands its entries to its dashboards itself).</summary>
-    public void Publish(IWireMessage dashboardMessage) => ClusterTopic.Publish(Topic, dashboardMessage, Bus);
+    /// <summary>
+    /// Published for the other nodes only, with nothing handed to this node's actors: the dashboard's watch signals and
+    /// log batches (this node hands its own to its pages itself). Named apart from <c>Publish</c>, which also delivers here.
+    /// </summary>
+    public void PublishToPeers(IWireMessage message) => ClusterTopic.Publish(Topic, message, Bus);
 
     /// <summary>
     /// <c>terminate_connections</c> accepted by this node's HTTP API: handed to this node's user directory and published

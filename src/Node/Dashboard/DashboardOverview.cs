@@ -21,7 +21,7 @@ public sealed class DashboardOverview(NodeActors actors, ScatterGather scatter, 
 
     private readonly SemaphoreSlim _one = new(1, 1);
     private Dictionary<string, (long At, NodeLoad Load)> _previous = new(StringComparer.Ordinal);
-    private Dictionary<string, Rates> _rates = new(StringComparer.Ordinal);
+    private Dictionary<(string Node, string App), Rates> _rates = [];
     private (long At, object Overview)? _last;
 
     private sealed record Rates(double In, double Out, double Api);
@@ -111,7 +111,7 @@ public sealed class DashboardOverview(NodeActors actors, ScatterGather scatter, 
 
     private void UpdateRates(Dictionary<string, NodeLoad> loads, long now)
     {
-        var rates = new Dictionary<string, Rates>(StringComparer.Ordinal);
+        var rates = new Dictionary<(string Node, string App), Rates>();
         var previous = new Dictionary<string, (long, NodeLoad)>(StringComparer.Ordinal);
         foreach (var (node, load) in loads)
         {
@@ -121,7 +121,7 @@ public sealed class DashboardOverview(NodeActors actors, ScatterGather scatter, 
             foreach (var app in load.Apps)
             {
                 if (before.Load.Apps.FirstOrDefault(a => a.AppId == app.AppId) is not { } was) continue;
-                rates[$"{node}\n{app.AppId}"] = new Rates(Per(app.WebSocketMessagesIn - was.WebSocketMessagesIn, seconds),
+                rates[(node, app.AppId)] = new Rates(Per(app.WebSocketMessagesIn - was.WebSocketMessagesIn, seconds),
                     Per(app.WebSocketMessagesOut - was.WebSocketMessagesOut, seconds), Per(app.ApiCalls - was.ApiCalls, seconds));
             }
         }
@@ -131,5 +131,5 @@ public sealed class DashboardOverview(NodeActors actors, ScatterGather scatter, 
 
     private static double Per(long count, double seconds) => Math.Round(Math.Max(count, 0) / seconds, 2);
 
-    private Rates RateOf(string node, string app) => _rates.GetValueOrDefault($"{node}\n{app}") ?? new Rates(0, 0, 0);
+    private Rates RateOf(string node, string app) => _rates.GetValueOrDefault((node, app)) ?? new Rates(0, 0, 0);
 }

@@ -27,7 +27,8 @@ public sealed class LiveLog : IActivityLog, IAsyncDisposable
     private long _watchedUntil;
     private int _dropped;
     private int _running;
-    private long _lastAnnounce = long.MinValue;
+    /// <summary>Timestamp of the last watch published; 0 (long ago) until the first.</summary>
+    private long _lastAnnounce;
 
     public LiveLog(TimeProvider time) => _time = time;
 

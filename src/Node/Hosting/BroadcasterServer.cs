@@ -155,7 +155,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
             new NodeExtras(statistics, feed, liveLog));
         feed.Actors = actors;
         liveLog.Node = Cluster.NodeName.Self(actors.System);
-        liveLog.Publish = actors.Refs.Publish;
+        liveLog.Publish = actors.Refs.PublishToPeers;
         var sampler = StatisticsHosting.StartSampler(options, web.Services.GetRequiredService<NodeMetrics>(), actors, clock);
         NodeEndpoints.Map(web, options);
         var tracker = web.Services.GetRequiredService<ConnectionTracker>();

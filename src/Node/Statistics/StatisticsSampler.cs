@@ -54,7 +54,7 @@ public sealed class StatisticsSampler : IAsyncDisposable
     }
 
     /// <summary>Each app's figures since the last sample; apps with no connection and no message are left out.</summary>
-    public StatisticsSample Take(string node, long intervalStartMs, long intervalMs)
+    private StatisticsSample Take(string node, long intervalStartMs, long intervalMs)
     {
         var rows = new List<StatisticsRow>();
         foreach (var app in _apps)

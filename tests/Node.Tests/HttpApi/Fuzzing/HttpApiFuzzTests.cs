@@ -9,8 +9,7 @@ namespace Broadcaster.Node.Tests.HttpApi.Fuzzing;
 /// </summary>
 public sealed class HttpApiFuzzTests : IAsyncLifetime
 {
-    private static readonly int Cases = int.TryParse(Environment.GetEnvironmentVariable("BROADCASTER_FUZZ_CASES"), out var n) ? n : 150;
-    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("BROADCASTER_FUZZ_SEED"), out var s) ? s : 20261201;
+    private static readonly int Cases = FuzzRun.Cases(150);
     private static readonly int[] Statuses = [200, 400, 401, 403, 404, 405, 413];
 
     private BroadcasterServer _server = null!;
@@ -29,7 +28,7 @@ public sealed class HttpApiFuzzTests : IAsyncLifetime
 
         for (var i = 0; i < Cases; i++)
         {
-            var seed = Seed + i;
+            var seed = FuzzRun.Seed + i;
             var request = new ApiRequestFuzzer(seed, api).Next();
             try
             {
@@ -50,8 +49,7 @@ public sealed class HttpApiFuzzTests : IAsyncLifetime
             }
             catch (Exception e)
             {
-                throw new Xunit.Sdk.XunitException(
-                    $"Fuzzed request with seed {seed} failed (BROADCASTER_FUZZ_SEED={seed} BROADCASTER_FUZZ_CASES=1 repeats it): {e.Message}\n  {request}");
+                throw FuzzRun.Failed(seed, e, request.ToString());
             }
         }
         // The requests got past the signature check into the handlers, and were refused there for their bodies and routes.

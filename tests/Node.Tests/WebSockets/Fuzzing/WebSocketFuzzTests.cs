@@ -13,8 +13,7 @@ namespace Broadcaster.Node.Tests.WebSockets.Fuzzing;
 /// </summary>
 public sealed class WebSocketFuzzTests : IAsyncLifetime
 {
-    private static readonly int Cases = int.TryParse(Environment.GetEnvironmentVariable("BROADCASTER_FUZZ_CASES"), out var n) ? n : 60;
-    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("BROADCASTER_FUZZ_SEED"), out var s) ? s : 20261201;
+    private static readonly int Cases = FuzzRun.Cases(60);
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
     private static readonly int[] CloseCodes = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1011];
 
@@ -33,7 +32,7 @@ public sealed class WebSocketFuzzTests : IAsyncLifetime
 
         for (var i = 0; i < Cases; i++)
         {
-            var seed = Seed + i;
+            var seed = FuzzRun.Seed + i;
             var moves = new PusherFrameFuzzer(seed).NextCase();
             try
             {
@@ -44,8 +43,7 @@ public sealed class WebSocketFuzzTests : IAsyncLifetime
             }
             catch (Exception e)
             {
-                throw new Xunit.Sdk.XunitException(
-                    $"Fuzz case with seed {seed} failed (BROADCASTER_FUZZ_SEED={seed} BROADCASTER_FUZZ_CASES=1 repeats it): {e.Message}\nmoves:\n  {string.Join("\n  ", moves)}");
+                throw FuzzRun.Failed(seed, e, $"moves:\n  {string.Join("\n  ", moves)}");
             }
         }
 

@@ -29,5 +29,10 @@ bash scripts/install-test-deps.sh || exit 1
 sum() { grep -oE "$1" "$log" | grep -oE '[0-9]+$' | awk '{ s += $1 } END { print s + 0 }'; }
 passed=$(( $(sum 'Passed: +[0-9]+') + $(sum '^ℹ pass [0-9]+') ))
 fails=$(( $(sum 'Failed: +[0-9]+') + $(sum '^ℹ fail [0-9]+') ))
+if [ "$fails" -gt 0 ]; then
+  # Named again at the very end, so that a log cut to its tail still says which tests failed.
+  echo "== failed tests"
+  grep -E '^ +Failed [A-Za-z_]|^ *✖ ' "$log" | sort -u | head -50
+fi
 echo "$passed passed, $fails failed"
 [ "$failed" -eq 0 ] && [ "$fails" -eq 0 ]

@@ -17,6 +17,11 @@ public sealed record BroadcasterOptions
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(25);
     public TimeSpan UserAuthenticationTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public int OutgoingQueueSize { get; init; } = 1000;
+    /// <summary>
+    /// A connection must have sent its whole request head (a WebSocket upgrade or an HTTP request) within this, or it
+    /// is dropped: a client trickling its headers (slowloris) holds a socket for this long at most.
+    /// </summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
     public IReadOnlyList<PusherApp> Apps { get; init; } = [];
     /// <summary>True when no app was configured and the node made one up from PUSHER_APP_* or the built-in defaults.</summary>

@@ -14,7 +14,8 @@ public static class OptionsLoader
 {
     private static readonly string[] ServerKeys =
         ["host", "port", "path-prefix", "activity-timeout", "pong-timeout", "max-message-size", "max-request-size",
-         "outgoing-queue-size", "user-authentication-timeout", "max-connections", "keep-alive-interval"];
+         "outgoing-queue-size", "user-authentication-timeout", "max-connections", "keep-alive-interval",
+         "request-headers-timeout"];
     private static readonly string[] LimitKeys =
         ["max-channel-name-length", "max-event-name-length", "max-event-data-size", "max-channels-per-trigger",
          "max-batch-size", "timestamp-window", "client-events-per-second", "max-presence-members",
@@ -104,6 +105,7 @@ public static class OptionsLoader
             KeepAliveInterval = Duration(config, "broadcaster.server.keep-alive-interval", TimeSpan.FromSeconds(1)),
             UserAuthenticationTimeout = Duration(config, "broadcaster.server.user-authentication-timeout", TimeSpan.FromMilliseconds(100)),
             OutgoingQueueSize = Int(config, "broadcaster.server.outgoing-queue-size", 1),
+            RequestHeadersTimeout = Duration(config, "broadcaster.server.request-headers-timeout", TimeSpan.FromSeconds(1)),
             Limits = limits,
             Apps = apps,
             UsesDefaultApp = usesDefault,

@@ -103,6 +103,9 @@ public sealed class BroadcasterServer : IAsyncDisposable
             // The API enforces max-request-size itself (413). Kestrel's own ceiling sits above it so that an oversized
             // body can still be read to its end: the client then gets the 413 instead of a reset while it is sending.
             k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes * 4L;
+            // Slowloris: the whole head within the timeout (the same one the WebSocket upgrade gets); bodies slower than
+            // Kestrel's minimum rate (240 bytes/s after a 5 s grace) are cut off.
+            k.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
             k.AddServerHeader = false;
         });
         builder.Host.ConfigureHostOptions(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));

@@ -11,9 +11,6 @@ namespace Broadcaster.Node.WebSockets;
 /// </summary>
 public sealed class PusherConnectionMiddleware(PusherWebSocketEndpoint endpoint, BroadcasterOptions options)
 {
-    /// <summary>A client that opens a connection and sends no complete request head within this is dropped (as Kestrel would).</summary>
-    public static readonly TimeSpan HeadTimeout = TimeSpan.FromSeconds(30);
-
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         UpgradeRequest? upgrade;
@@ -41,7 +38,8 @@ public sealed class PusherConnectionMiddleware(PusherWebSocketEndpoint endpoint,
     {
         var input = connection.Transport.Input;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
-        timeout.CancelAfter(HeadTimeout);
+        // A client that sends no complete request head in time is dropped, as Kestrel does with other requests.
+        timeout.CancelAfter(options.RequestHeadersTimeout);
         while (true)
         {
             var result = await input.ReadAsync(timeout.Token);

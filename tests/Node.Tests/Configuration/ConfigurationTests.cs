@@ -42,6 +42,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(120), o.ActivityTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), o.PongTimeout);
         Assert.Equal(TimeSpan.FromSeconds(25), o.KeepAliveInterval);
+        Assert.Equal(TimeSpan.FromSeconds(30), o.RequestHeadersTimeout);
         Assert.Equal(1000, o.OutgoingQueueSize);
         Assert.Equal(Broadcaster.Protocol.Apps.ProtocolLimits.Default, o.Limits);
         var app = Assert.Single(o.Apps);
@@ -63,7 +64,8 @@ public sealed class ConfigurationTests : IDisposable
     {
         var file = WriteConfig("""
             broadcaster {
-              server { port = 7000, host = "127.0.0.2", path-prefix = "ws/", activity-timeout = 60s, outgoing-queue-size = 50, keep-alive-interval = 50s }
+              server { port = 7000, host = "127.0.0.2", path-prefix = "ws/", activity-timeout = 60s, outgoing-queue-size = 50, keep-alive-interval = 50s,
+                       request-headers-timeout = 10s }
               limits { max-presence-members = 5, client-events-per-second = 20 }
               apps = [
                 { id = "a1", key = "k1", secret = "s1", enable-client-messages = true, max-connections = 3, allowed-origins = ["https://x.example"] }
@@ -79,6 +81,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(30), o.PongTimeout);
         Assert.Equal(50, o.OutgoingQueueSize);
         Assert.Equal(TimeSpan.FromSeconds(50), o.KeepAliveInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), o.RequestHeadersTimeout);
         Assert.Equal(5, o.Limits.MaxPresenceMembers);
         Assert.Equal(20, o.Limits.ClientEventsPerSecond);
         Assert.Equal(200, o.Limits.MaxChannelNameLength);
@@ -160,6 +163,13 @@ public sealed class ConfigurationTests : IDisposable
     {
         var file = WriteConfig("broadcaster.server.keep-alive-interval = 500ms");
         AssertSettingError("broadcaster.server.keep-alive-interval", () => Load(["--config", file]));
+    }
+
+    [Fact]
+    public void Request_headers_timeout_under_a_second_names_the_setting()
+    {
+        var file = WriteConfig("broadcaster.server.request-headers-timeout = 200ms");
+        AssertSettingError("broadcaster.server.request-headers-timeout", () => Load(["--config", file]));
     }
 
     [Theory]

@@ -24,12 +24,15 @@ public sealed class PusherListener : IConnectionListener
     private readonly SocketConnectionContextFactory _forKestrel;
     private readonly Func<OwnedSocket> _owned;
     private readonly string _pathPrefix;
+    private readonly TimeSpan _headTimeout;
     private readonly ILogger _logger;
     private readonly Channel<ConnectionContext> _handedOver = Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
 
     /// <param name="owned">The server of upgraded sockets, resolved when the first one arrives (the node's actors start after binding).</param>
-    public PusherListener(EndPoint endpoint, SocketConnectionContextFactory forKestrel, Func<OwnedSocket> owned, string pathPrefix, ILogger logger)
+    /// <param name="headTimeout">A connection that has not sent a whole request head by then is closed (slowloris).</param>
+    public PusherListener(EndPoint endpoint, SocketConnectionContextFactory forKestrel, Func<OwnedSocket> owned, string pathPrefix,
+        TimeSpan headTimeout, ILogger logger)
     {
         try
         {
@@ -44,6 +47,7 @@ public sealed class PusherListener : IConnectionListener
         _forKestrel = forKestrel;
         _owned = owned;
         _pathPrefix = pathPrefix;
+        _headTimeout = headTimeout;
         _logger = logger;
         _ = AcceptLoopAsync();
     }
@@ -143,7 +147,7 @@ public sealed class PusherListener : IConnectionListener
         // No request head in time: the socket is closed, which ends the wait below. A timer, not a cancellation token
         // passed to the receive: the socket keeps the token of its last receive, and with it the token's source.
         using var deadline = TimeProvider.System.CreateTimer(static state => ((Socket)state!).Dispose(), socket,
-            PusherConnectionMiddleware.HeadTimeout, Timeout.InfiniteTimeSpan);
+            _headTimeout, Timeout.InfiniteTimeSpan);
         // Wait for the first bytes holding no buffer: a connection that is slow to speak costs nothing but its socket.
         await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
         var buffer = ArrayPool<byte>.Shared.Rent(UpgradeRequestParser.MaxHeadBytes);

@@ -22,7 +22,7 @@ public sealed class PusherTransportFactory(BroadcasterOptions options, IServiceP
         var forKestrel = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(),
             loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
         IConnectionListener listener = new PusherListener(endpoint, forKestrel, services.GetRequiredService<OwnedSocket>,
-            options.PathPrefix, loggers.CreateLogger<PusherListener>());
+            options.PathPrefix, options.RequestHeadersTimeout, loggers.CreateLogger<PusherListener>());
         return ValueTask.FromResult(listener);
     }
 }

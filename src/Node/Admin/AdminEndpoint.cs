@@ -51,7 +51,7 @@ public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors,
     private async Task<IResult?> AuthenticateAsync(HttpContext context)
     {
         var credentials = AdminCredentials.For(options, context.Request.Query["auth_key"].ToString());
-        if (credentials is null) return Results.Json(new { error = "Unknown auth_key" }, statusCode: 401);
+        if (credentials is null) return Results.Json(new { error = AdminCredentials.Refusal(options, context.Request.Query["auth_key"].ToString()) }, statusCode: 401);
         try
         {
             var result = signed.Verify(context, credentials, await signed.ReadBodyAsync(context.Request));

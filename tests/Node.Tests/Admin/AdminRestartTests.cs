@@ -31,7 +31,8 @@ public sealed class AdminRestartTests
     [Fact]
     public async Task Signed_restart_closes_clients_with_4200_and_stops_the_node()
     {
-        var server = await TestServers.StartAsync();
+        // A node serving one app (the Pixelfed set-up) and no admin secret: the app's credentials sign admin calls.
+        var server = await TestServers.StartAsync(TestServers.DefaultOptions() with { Apps = [TestApps.Main] });
         try
         {
             var shutdown = server.WaitForShutdownAsync();
@@ -59,6 +60,27 @@ public sealed class AdminRestartTests
         {
             await server.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task On_a_node_of_several_apps_no_app_can_restart_or_read_the_cluster_without_the_admin_secret()
+    {
+        await using var server = await TestServers.StartAsync();
+        Assert.True(server.Options.Apps.Count > 1);
+        var client = await server.ConnectAsync(TestApps.NoClientEvents);
+        foreach (var app in server.Options.Apps)
+        {
+            var restart = await AdminRequest.RestartAsync(server.Port, app.Key, app.Secret);
+            restart.AssertError(401);
+            Assert.Contains("broadcaster.admin.secret", restart.Json.GetProperty("error").GetString());
+            (await AdminRequest.StatusAsync(server.Port, app.Key, app.Secret)).AssertError(401);
+        }
+        // The command line signs with the first app here, and fails.
+        Assert.Equal(1, await AdminClient.RunAsync("restart", server.Options with { Host = "127.0.0.1", Port = server.Port }));
+        Assert.False(server.RestartRequested);
+        // The other app's client was never told to go.
+        await client.PingPongAsync();
+        await client.CloseAsync();
     }
 
     [Fact]

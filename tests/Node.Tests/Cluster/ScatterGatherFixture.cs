@@ -9,7 +9,8 @@ namespace Broadcaster.Node.Tests.Cluster;
 public sealed class ScatterGatherFixture : ClusterFixture
 {
     public static readonly TimeSpan QueryTimeout = TimeSpan.FromMilliseconds(500);
+    public const string AdminSecret = "scatter-admin-secret";
 
     protected override BroadcasterOptions Configure(BroadcasterOptions defaults) =>
-        defaults with { Cluster = defaults.Cluster with { QueryTimeout = QueryTimeout } };
+        defaults with { Cluster = defaults.Cluster with { QueryTimeout = QueryTimeout }, AdminSecret = AdminSecret };
 }

@@ -139,7 +139,7 @@ public sealed class ScatterGatherTests(ScatterGatherFixture cluster) : IClassFix
         await using var on2 = await Nodes[2].ConnectAsync();
         foreach (var client in new[] { on0, on1, on2 }) await client.SubscribeAsync("scatter-status");
         var addresses = Nodes.Select(ClusterFixture.AddressOf).Order(StringComparer.Ordinal).ToList();
-        var status = Timed(() => AdminRequest.StatusAsync(Nodes[0].Port, TestApps.Main.Key, TestApps.Main.Secret));
+        var status = Timed(() => AdminRequest.StatusAsync(Nodes[0].Port, Broadcaster.Node.Admin.AdminCredentials.AdminKey, ScatterGatherFixture.AdminSecret));
 
         // Sockets of the other tests may still be closing: wait for exactly this test's one socket per node.
         var complete = await UntilAsync("every node with its figures", status,

@@ -68,6 +68,23 @@ public sealed class DashboardAccessTests
         }
         using var wrongBearer = await dashboard.GetAsync("api/overview", bearer: "guess");
         Assert.Equal(HttpStatusCode.Unauthorized, wrongBearer.StatusCode);
+        // Other secrets of the node open nothing here: an app's secret as token or password, the admin secret, or a
+        // request signed like an HTTP API call with an app's key and secret.
+        var withAdmin = Enabled() with { AdminSecret = "admin-secret-not-the-password" };
+        await using var admin = await TestServers.StartAsync(withAdmin);
+        using var other = new DashboardClient(admin.Port);
+        using var appBearer = await other.GetAsync("api/overview", bearer: TestApps.Main.Secret);
+        Assert.Equal(HttpStatusCode.Unauthorized, appBearer.StatusCode);
+        using var adminBearer = await other.GetAsync("api/overview", bearer: withAdmin.AdminSecret);
+        Assert.Equal(HttpStatusCode.Unauthorized, adminBearer.StatusCode);
+        using var appPassword = await other.SignInAsync(TestApps.Main.Secret);
+        Assert.Equal(HttpStatusCode.Unauthorized, appPassword.StatusCode);
+        Assert.Contains("Wrong password", await appPassword.Content.ReadAsStringAsync());
+        var signed = admin.Api().SignedTarget("GET", "channels", "");
+        using var signedCall = await other.GetAsync("api/overview" + signed[signed.IndexOf('?')..]);
+        Assert.Equal(HttpStatusCode.Unauthorized, signedCall.StatusCode);
+        using var stillLocked = await other.GetAsync("api/overview");
+        Assert.Equal(HttpStatusCode.Unauthorized, stillLocked.StatusCode);
         using var sendEvent = await dashboard.PostJsonAsync("api/event", new { app = "app-id", channel = "c", @event = "e", data = "x" });
         Assert.Equal(HttpStatusCode.Unauthorized, sendEvent.StatusCode);
     }

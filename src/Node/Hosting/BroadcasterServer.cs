@@ -70,24 +70,8 @@ public sealed class BroadcasterServer : IAsyncDisposable
         });
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
-        if (logging is null)
-        {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-            });
-            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-            // Webhook requests: the HttpClient logs every request and Polly every retry with its stack trace; the
-            // dispatcher logs one line per batch it gives up on, and /metrics counts the retries.
-            builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-            builder.Logging.AddFilter("Polly", LogLevel.Error);
-            builder.Logging.SetMinimumLevel(options.LogLevel);
-        }
-        else
-        {
-            logging(builder.Logging);
-        }
+        if (logging is null) NodeLogging.Console(builder.Logging, options.LogLevel);
+        else logging(builder.Logging);
         var tls = options.Tls.Enabled ? TlsEndpoint.Load(options.Tls) : null;
         builder.WebHost.ConfigureKestrel(k =>
         {

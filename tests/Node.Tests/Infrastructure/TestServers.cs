@@ -18,8 +18,11 @@ public static class TestServers
     };
 
     /// <summary>Starts a node; with <paramref name="time"/> (a FakeTimeProvider) its clock moves only when the test says.</summary>
-    public static Task<BroadcasterServer> StartAsync(BroadcasterOptions? options = null, TimeProvider? time = null) =>
-        BroadcasterServer.StartAsync(options ?? DefaultOptions(), logging: _ => { }, time);
+    public static Task<BroadcasterServer> StartAsync(BroadcasterOptions? options = null, TimeProvider? time = null)
+    {
+        options ??= DefaultOptions();
+        return BroadcasterServer.StartAsync(options, logging: RunLog.For(options), time);
+    }
 
     public static Task<int> ConnectionActorCount(this BroadcasterServer server) =>
         server.Actors.Connections.Ask<int>(GetConnectionActorCount.Instance, TimeSpan.FromSeconds(5));

@@ -196,9 +196,13 @@ public static class TlsServers
 {
     public static BroadcasterOptions Options(TlsOptions tls) => TestServers.DefaultOptions() with { Host = "127.0.0.1", Tls = tls };
 
-    public static Task<BroadcasterServer> StartAsync(TlsOptions tls, LogCapture? logs = null, TimeProvider? time = null) =>
-        BroadcasterServer.StartAsync(Options(tls), logging: l =>
+    public static Task<BroadcasterServer> StartAsync(TlsOptions tls, LogCapture? logs = null, TimeProvider? time = null)
+    {
+        var options = Options(tls);
+        return BroadcasterServer.StartAsync(options, logging: l =>
         {
+            RunLog.For(options)(l);
             if (logs is not null) l.AddProvider(logs);
         }, time);
+    }
 }

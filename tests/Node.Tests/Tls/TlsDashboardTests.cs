@@ -14,11 +14,11 @@ public sealed class TlsDashboardTests(TlsCertificatesFixture fixture) : IClassFi
     {
         var cert = fixture.Certs.Server();
         var (certPath, keyPath) = fixture.Certs.WritePem(cert, "dashboard");
-        await using var server = await BroadcasterServer.StartAsync(
-            TlsServers.Options(new TlsOptions { Certificate = certPath, Key = keyPath, CaBundle = fixture.Certs.CaBundle }) with
-            {
-                Dashboard = new DashboardOptions { Enabled = true, Password = DashboardAccessTests.Password },
-            }, logging: _ => { });
+        var options = TlsServers.Options(new TlsOptions { Certificate = certPath, Key = keyPath, CaBundle = fixture.Certs.CaBundle }) with
+        {
+            Dashboard = new DashboardOptions { Enabled = true, Password = DashboardAccessTests.Password },
+        };
+        await using var server = await BroadcasterServer.StartAsync(options, logging: RunLog.For(options));
         var cookies = new CookieContainer();
         var handler = TlsClient.Handler(fixture.Certs.Root, _ => { });
         handler.CookieContainer = cookies;

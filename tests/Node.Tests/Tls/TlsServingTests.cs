@@ -169,7 +169,7 @@ public sealed class TlsServingTests(TlsCertificatesFixture fixture) : IClassFixt
         Assert.True(options.Tls.Enabled);
 
         // The default app (app-id / app-key / app-secret) is the one the test clients use.
-        await using var server = await BroadcasterServer.StartAsync(options, logging: _ => { });
+        await using var server = await BroadcasterServer.StartAsync(options, logging: RunLog.For(options));
         await AssertServesAsync(server, Certs.Root, cert, Certs.Intermediate);
     }
 

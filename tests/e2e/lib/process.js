@@ -10,6 +10,8 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const runLog = require('./run-log');
+
 /** First executable `name` in PATH followed by `extraDirs`; null when there is none. */
 function findExecutable(name, extraDirs = []) {
   for (const dir of (process.env.PATH || '').split(path.delimiter).concat(extraDirs)) {
@@ -74,6 +76,9 @@ async function killNow(target) {
 
 /** Runs a process until it exits (bounded); resolves { code, stdout, stderr }. */
 function runProcess(command, args, { env, timeoutMs }) {
+  const log = runLog.open(path.basename(String(args.find((a) => !String(a).startsWith('-') && !String(a).endsWith('.dll')) || command)));
+  const configAt = args.indexOf('--config');
+  if (configAt >= 0) runLog.rememberSecretsOfFile(args[configAt + 1], env || {});
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -90,6 +95,8 @@ function runProcess(command, args, { env, timeoutMs }) {
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
+      log.write(`[e2e] ${command} ${args.join(' ')} exited ${code}\n${stdout}${stderr}`);
+      log.end();
       resolve({ code, stdout, stderr });
     });
   });

@@ -13,6 +13,7 @@ const net = require('node:net');
 
 const { httpGetStatus } = require('./http');
 const { trackExit, terminate, killNow } = require('./process');
+const runLog = require('./run-log');
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const DEFAULT_DLL = path.join(REPO_ROOT, 'src', 'Node', 'bin', 'Debug', 'net10.0', 'Broadcaster.Node.dll');
@@ -79,6 +80,7 @@ function requireDll() {
  */
 function spawnNode({ dll, port, configFile, cwd, extraArgs = [], env = {} }) {
   const args = [dll, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, ...extraArgs];
+  runLog.rememberSecretsOfFile(configFile, env);
   const proc = spawn('dotnet', args, {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,7 +101,10 @@ class BroadcasterServer {
     this.tmpDir = tmpDir;
     this.dll = dll;
     this.lines = [];
+    this.runLog = runLog.open(name);
     trackExit(this, proc, ({ code, signal }) => this.push('[e2e] server process exited code=' + code + ' signal=' + signal));
+    // After the last output: 'close' comes once the pipes are drained.
+    proc.on('close', () => this.runLog.end());
     const capture = (streamName) => {
       let partial = '';
       return (chunk) => {
@@ -114,6 +119,7 @@ class BroadcasterServer {
   }
 
   push(line) {
+    this.runLog.write(line);
     this.lines.push(line);
     if (this.lines.length > MAX_LOG_LINES) this.lines.splice(0, this.lines.length - MAX_LOG_LINES);
   }

@@ -24,6 +24,7 @@ const { requireDll, portAllocator, REPO_ROOT } = require('./server');
 const { waitFor } = require('./wait');
 const { httpGetJson: getJson } = require('./http');
 const { findExecutable, trackExit } = require('./process');
+const runLog = require('./run-log');
 
 function findBinary(name, envVar) {
   if (process.env[envVar]) return process.env[envVar];
@@ -93,6 +94,7 @@ class Supervisor {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-supervisord-'));
     const nodeConf = path.join(dir, 'broadcaster.conf');
     fs.writeFileSync(nodeConf, config);
+    runLog.rememberSecrets({ config });
 
     const unique = portAllocator();
     const programs = [];
@@ -283,6 +285,7 @@ ${sections.join('\n')}`
       await this.exitPromise;
       clearTimeout(timer);
     }
+    for (const p of this.programs) runLog.keepFile(path.join(this.dir, `${p.name}.log`), `supervised-${p.name}`);
     // The programs lead their own process groups; anything supervisord left behind is killed by pid.
     for (const pid of this.livingNodePids()) {
       forced.push(pid);

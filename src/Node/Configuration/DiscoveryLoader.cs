@@ -18,13 +18,14 @@ internal static partial class DiscoveryLoader
     public static DiscoveryOptions Load(Config config, Func<string, string?> env, IReadOnlyCollection<string> seeds)
     {
         OptionsLoader.CheckKeys(config, Path, Keys);
-        var methodName = env("BROADCASTER_DISCOVERY_METHOD") ?? config.GetString($"{Path}.method") ?? "seeds";
+        var methodFromEnv = env("BROADCASTER_DISCOVERY_METHOD");
+        var methodName = methodFromEnv ?? config.GetString($"{Path}.method") ?? "seeds";
         var method = methodName.Trim().ToLowerInvariant() switch
         {
             "seeds" => DiscoveryMethod.Seeds,
             "config" => DiscoveryMethod.Config,
             "dns" => DiscoveryMethod.Dns,
-            _ => throw new SettingsException($"{Path}.method: '{methodName}' is not a discovery method (seeds, config, dns)"),
+            _ => throw new SettingsException($"{(methodFromEnv is null ? $"{Path}.method" : "BROADCASTER_DISCOVERY_METHOD")}: '{methodName}' is not a discovery method (seeds, config, dns)"),
         };
         var endpoints = env("BROADCASTER_DISCOVERY_ENDPOINTS") is { } list
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -33,9 +34,10 @@ internal static partial class DiscoveryLoader
         {
             if (!IsHostPort(endpoint)) throw new SettingsException($"{Path}.endpoints: '{endpoint}' is not host:port");
         }
-        var serviceName = env("BROADCASTER_DISCOVERY_SERVICE_NAME") ?? config.GetString($"{Path}.service-name") ?? "";
+        var serviceFromEnv = env("BROADCASTER_DISCOVERY_SERVICE_NAME");
+        var serviceName = serviceFromEnv ?? config.GetString($"{Path}.service-name") ?? "";
         if (!ServiceNamePattern().IsMatch(serviceName))
-            throw new SettingsException($"{Path}.service-name: '{serviceName}' is not a DNS name (letters, digits, '-' and '.')");
+            throw new SettingsException($"{(serviceFromEnv is null ? $"{Path}.service-name" : "BROADCASTER_DISCOVERY_SERVICE_NAME")}: '{serviceName}' is not a DNS name (letters, digits, '-' and '.')");
         var required = Int(config, env, "BROADCASTER_DISCOVERY_REQUIRED_CONTACT_POINTS", $"{Path}.required-contact-points", 0, int.MaxValue);
         // The port is part of the contact point other nodes probe and this node recognizes itself by: never picked at random.
         var port = Int(config, env, "BROADCASTER_MANAGEMENT_PORT", $"{Path}.management-port", 1, 65535);

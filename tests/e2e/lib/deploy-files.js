@@ -2,7 +2,7 @@
 
 /**
  * Readers for the deploy files of the repository (docker-compose.yml, Dockerfile, deploy/supervisord.conf,
- * deploy/nginx*.conf), turning them into what the node binary would be run with, so test/deploy.test.js can
+ * deploy/nginx*.conf, deploy/kubernetes/*.yaml), turning them into what the node binary would be run with, so test/deploy.test.js can
  * run `check` / `probe` with exactly those settings and `nginx -t` on the proxy configs.
  */
 
@@ -15,6 +15,29 @@ const YAML = require('yaml');
 const { REPO_ROOT } = require('./server');
 
 const repoFile = (...p) => path.join(REPO_ROOT, ...p);
+
+/** Every document of a multi-document YAML file (deploy/kubernetes/*.yaml), parsed; a syntax error throws. */
+function readYamlDocuments(file) {
+  return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => {
+    if (doc.errors.length) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+    return doc.toJS();
+  });
+}
+
+/**
+ * A Kubernetes container's env list as the node would see it: `value`s as they are, `fieldRef`s and
+ * `secretKeyRef`s from `refs` (keyed by field path, or by "secret/key"); an unknown reference throws.
+ */
+function containerEnvironment(container, refs = {}) {
+  const env = {};
+  for (const item of container.env || []) {
+    if (item.value !== undefined) env[item.name] = String(item.value);
+    else if (item.valueFrom && item.valueFrom.fieldRef) env[item.name] = refs[item.valueFrom.fieldRef.fieldPath];
+    else if (item.valueFrom && item.valueFrom.secretKeyRef) env[item.name] = refs[`${item.valueFrom.secretKeyRef.name}/${item.valueFrom.secretKeyRef.key}`];
+    if (env[item.name] === undefined) throw new Error(`no value for ${item.name}: ${JSON.stringify(item)}`);
+  }
+  return env;
+}
 
 /** docker-compose.yml parsed with YAML merge keys (`<<: *anchor`) applied. */
 function readCompose(file = repoFile('docker-compose.yml')) {
@@ -132,4 +155,4 @@ function nginxTest(snippetFile, replace = {}) {
   }
 }
 
-module.exports = { repoFile, readCompose, interpolate, serviceEnvironment, readDockerfile, readIni, parseSupervisorEnv, cleanEnv, run, nginxTest };
+module.exports = { repoFile, readYamlDocuments, containerEnvironment, readCompose, interpolate, serviceEnvironment, readDockerfile, readIni, parseSupervisorEnv, cleanEnv, run, nginxTest };

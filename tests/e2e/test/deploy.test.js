@@ -93,6 +93,7 @@ describe('deploy files', () => {
             seeds: summary.cluster.seeds,
             hostname: summary.cluster.hostname,
             publicHostname: summary.cluster.publicHostname,
+            discovery: summary.cluster.discovery,
             apps: summary.apps.map((a) => [a.id, a.key, a.secret]),
             defaultApp: summary.defaultApp,
           },
@@ -100,21 +101,34 @@ describe('deploy files', () => {
             host: '0.0.0.0',
             port: 6001,
             clusterPort: 4000,
-            seeds: ['node1:4000', 'node2:4000', 'node3:4000'],
+            seeds: [],
             hostname: '0.0.0.0',
             publicHostname: name,
+            discovery: { method: 'dns', serviceName: 'broadcaster', endpoints: [], requiredContactPoints: 3, managementHostname: '', managementPort: 8558 },
             apps: [['app-id', 'app-key', '(hidden)']],
             defaultApp: false,
           },
           `${name}: the configuration check resolved`
         );
-        // Seeds name services that exist, on the cluster port every node uses.
-        for (const seed of summary.cluster.seeds) {
-          const [host, port] = seed.split(':');
-          assert.ok(compose.services[host] && compose.services[host].build, `seed ${seed} is a node service`);
-          assert.equal(Number(port), summary.cluster.port);
-        }
+        // The DNS name the bootstrap looks up is an alias every node service carries on the network they share.
+        assert.deepEqual(service.networks.default.aliases, [summary.cluster.discovery.serviceName], `${name}: carries the discovery alias`);
       }
+      // Every node counts, and only node services do: a new cluster waits for exactly the nodes compose starts.
+      assert.equal(nodes.length, 3);
+    });
+
+    it('the static-seed alternative the file documents is a configuration the nodes accept', () => {
+      const text = fs.readFileSync(d.repoFile('docker-compose.yml'), 'utf8');
+      const seeds = text.match(/BROADCASTER_SEEDS: "([^"]+)"/)[1];
+      const env = Object.fromEntries(Object.entries(d.serviceEnvironment(compose.services.node1)).filter(([k]) => !k.startsWith('BROADCASTER_DISCOVERY_')));
+      const summary = checkJson(node(asCheck([...docker.ENTRYPOINT, ...compose.services.node1.command]), { ...env, BROADCASTER_SEEDS: seeds }), 'node1 with seeds');
+      assert.deepEqual(summary.cluster.seeds, ['node1:4000', 'node2:4000', 'node3:4000']);
+      assert.equal(summary.cluster.discovery.method, 'seeds');
+      for (const seed of summary.cluster.seeds) assert.ok(compose.services[seed.split(':')[0]].build, `seed ${seed} is a node service`);
+      // Seeds beside the dns method are refused, naming the seeds.
+      const both = node(asCheck([...docker.ENTRYPOINT, ...compose.services.node1.command]), { ...d.serviceEnvironment(compose.services.node1), BROADCASTER_SEEDS: seeds });
+      assert.equal(both.code, 2, `seeds and dns discovery together must be refused: ${both.stdout}`);
+      assert.match(both.stderr, /broadcaster\.cluster\.seeds/);
     });
 
     it('values from the environment of `docker compose` override the defaults; a broken value makes `check` fail', () => {
@@ -199,6 +213,87 @@ describe('deploy files', () => {
     });
   });
 
+  describe('deploy/kubernetes/broadcaster.yaml', () => {
+    const POD_IP = '10.1.2.3';
+    const refs = { 'status.podIP': POD_IP, 'broadcaster-app/id': 'pixelfed', 'broadcaster-app/key': 'pf-key', 'broadcaster-app/secret': 's3cret' };
+    let docs;
+    let deployment;
+    let container;
+
+    before(() => {
+      docs = d.readYamlDocuments(d.repoFile('deploy', 'kubernetes', 'broadcaster.yaml'));
+      deployment = docs.find((x) => x.kind === 'Deployment');
+      container = deployment.spec.template.spec.containers[0];
+    });
+
+    const portOf = (name) => container.ports.find((p) => p.name === name).containerPort;
+
+    it('the pod\'s environment and args are a configuration `check` accepts: dns discovery of the headless Service, as many contact points as replicas', () => {
+      assert.deepEqual(docs.map((x) => x.kind).sort(), ['Deployment', 'PodDisruptionBudget', 'Service', 'Service']);
+      const env = d.containerEnvironment(container, refs);
+      const unknown = Object.keys(env).filter((k) => !documentedEnv().has(k));
+      assert.deepEqual(unknown, [], 'environment variables the node does not document in --help');
+      const summary = checkJson(node(asCheck([...docker.ENTRYPOINT, ...container.args]), env), 'the pod');
+      const headless = docs.find((x) => x.kind === 'Service' && x.spec.clusterIP === 'None');
+      assert.ok(headless, 'a headless Service');
+      assert.deepEqual(
+        {
+          port: summary.server.port,
+          host: summary.server.host,
+          clusterPort: summary.cluster.port,
+          hostname: summary.cluster.hostname,
+          publicHostname: summary.cluster.publicHostname,
+          seeds: summary.cluster.seeds,
+          method: summary.cluster.discovery.method,
+          serviceName: summary.cluster.discovery.serviceName,
+          required: summary.cluster.discovery.requiredContactPoints,
+          managementPort: summary.cluster.discovery.managementPort,
+          apps: summary.apps.map((a) => [a.id, a.key]),
+        },
+        {
+          port: portOf('http'),
+          host: '0.0.0.0',
+          clusterPort: portOf('cluster'),
+          hostname: '0.0.0.0',
+          publicHostname: POD_IP,
+          seeds: [],
+          method: 'dns',
+          serviceName: headless.metadata.name,
+          required: deployment.spec.replicas,
+          managementPort: portOf('management'),
+          apps: [['pixelfed', 'pf-key']],
+        }
+      );
+      // Negative control: without the number of contact points the dns method is refused.
+      const { BROADCASTER_DISCOVERY_REQUIRED_CONTACT_POINTS: _, ...without } = env;
+      const refused = node(asCheck([...docker.ENTRYPOINT, ...container.args]), without);
+      assert.equal(refused.code, 2, `dns without required contact points must be refused: ${refused.stdout}`);
+      assert.match(refused.stderr, /required-contact-points/);
+    });
+
+    it('the headless Service lists every pod, ready or not, at the management port; probes, rollout and disruptions fit the cluster', () => {
+      const labels = deployment.spec.template.metadata.labels;
+      const matches = (selector) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+      const headless = docs.find((x) => x.kind === 'Service' && x.spec.clusterIP === 'None');
+      // Readiness needs the cluster, so the pods must find each other before they are ready.
+      assert.equal(headless.spec.publishNotReadyAddresses, true);
+      assert.ok(matches(headless.spec.selector), 'the headless Service selects the pods');
+      assert.deepEqual(headless.spec.ports.map((p) => [p.port, p.targetPort]), [[portOf('management'), 'management']]);
+      const clients = docs.find((x) => x.kind === 'Service' && x !== headless);
+      assert.ok(matches(clients.spec.selector));
+      assert.deepEqual(clients.spec.ports.map((p) => p.targetPort), ['http']);
+      assert.ok(matches(deployment.spec.selector.matchLabels));
+      assert.deepEqual(container.readinessProbe.httpGet, { path: '/ready', port: 'http' });
+      assert.deepEqual(container.livenessProbe.httpGet, { path: '/up', port: 'http' });
+      assert.equal(deployment.spec.strategy.rollingUpdate.maxUnavailable, 0, 'a new pod is ready before an old one stops');
+      const pdb = docs.find((x) => x.kind === 'PodDisruptionBudget');
+      assert.equal(pdb.spec.maxUnavailable, 1);
+      assert.ok(matches(pdb.spec.selector.matchLabels));
+      assert.ok(deployment.spec.template.spec.terminationGracePeriodSeconds >= 10, 'time for a graceful stop');
+      assert.deepEqual([...docker.EXPOSE].sort(), container.ports.map((p) => p.containerPort).sort(), 'the image exposes the pod\'s ports');
+    });
+  });
+
   describe('Dockerfile', () => {
     let server;
 
@@ -224,7 +319,7 @@ describe('deploy files', () => {
         for (const src of copy.split(/\s+/).slice(0, -1)) assert.ok(fs.existsSync(d.repoFile(src)), `COPY source ${src} exists`);
       }
       const env = d.serviceEnvironment(compose.services.node1);
-      assert.deepEqual([...docker.EXPOSE].sort(), [Number(env.BROADCASTER_PORT), Number(env.BROADCASTER_CLUSTER_PORT)].sort());
+      assert.deepEqual([...docker.EXPOSE].sort(), [Number(env.BROADCASTER_PORT), Number(env.BROADCASTER_CLUSTER_PORT), Number(env.BROADCASTER_MANAGEMENT_PORT)].sort());
     });
 
     it('ENTRYPOINT + CMD is a configuration the node accepts (`check` instead of `serve`)', () => {

@@ -64,7 +64,8 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
     /// <summary>
     /// Other nodes first, then the seeds, the first seed last. The first seed is the one node that forms a new
     /// cluster of its own when it starts and no other seed answers; restarting it last means the others are back
-    /// and answer it, so the cluster never splits in two.
+    /// and answer it, so the cluster never splits in two. Without seeds (cluster bootstrap) no node is special: a
+    /// restarted node joins whatever cluster a contact point names, and the node that took the command goes last.
     /// </summary>
     private List<Member> RestartOrder(IEnumerable<Member> members)
     {

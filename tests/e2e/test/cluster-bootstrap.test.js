@@ -13,6 +13,8 @@ const { useCluster, CLUSTER_CONFIG } = require('../lib/cluster');
 const { requestText } = require('../lib/http');
 const { subscribe, uid } = require('../lib/clients');
 const { waitFor, Recorder } = require('../lib/wait');
+const { dllPath } = require('../lib/server');
+const { runProcess } = require('../lib/tls');
 
 const ORDER = [0, 1, 2].sort(() => Math.random() - 0.5);
 const START_DELAY_MS = 1500;
@@ -94,6 +96,67 @@ async function assertDeliveryEverywhere(label) {
   }
 }
 
+/** One event every 50 ms through a running node, in turn, until stop() (which resolves the counts). */
+function startLoad(channel) {
+  let loading = true;
+  const sent = { ok: 0, failed: 0 };
+  const done = (async () => {
+    for (let n = 0; loading; n++) {
+      const up = h.cluster.slots.filter((s) => s.up);
+      const target = up[n % Math.max(1, up.length)];
+      if (target) {
+        try {
+          const res = await h.sdk(target.index).trigger(channel, 'load', { n, via: target.name });
+          if (res.status === 200) sent.ok++;
+          else sent.failed++;
+        } catch (_) {
+          sent.failed++; // the node stopped under the request
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return {
+    stop: async () => {
+      loading = false;
+      await done;
+      return sent;
+    },
+  };
+}
+
+/** Every running node's view of the members, all nodes at once, every ~300 ms until stop() (which resolves the rounds and splits). */
+function startSampler() {
+  let sampling = true;
+  const rounds = [];
+  const found = [];
+  const done = (async () => {
+    while (sampling) {
+      const at = Date.now();
+      const views = await Promise.all(h.cluster.slots.map(async (s) => (s.up ? viewOf(s, await statusOf(s, 2000)) : null)));
+      rounds.push(views);
+      for (const split of splits(views)) found.push(`${new Date(at).toISOString()}: ${split}`);
+      await new Promise((r) => setTimeout(r, Math.max(0, 300 - (Date.now() - at))));
+    }
+  })();
+  return {
+    stop: async () => {
+      sampling = false;
+      await done;
+      return { rounds, found };
+    },
+  };
+}
+
+/** `minRounds`: sampling rounds with two or more nodes Up that show the views were watched throughout. */
+function assertNeverTwoClusters(t, { rounds, found }, sent, minRounds) {
+  const sampled = rounds.filter((r) => r.filter((v) => v && v.up).length >= 2).length;
+  t.diagnostic(`${rounds.length} sampling rounds (${sampled} with two or more nodes Up), ${sent.ok} events accepted, ${sent.failed} refused or cut`);
+  assert.deepEqual(found, [], 'no moment at which two Up nodes were in two clusters');
+  assert.ok(sampled >= minRounds, `the views were sampled throughout the restart (${sampled} rounds with two or more nodes Up)`);
+  assert.ok(sent.ok >= 50, `events kept flowing during the restart (${sent.ok} accepted)`);
+}
+
 h.test('three nodes with no seed list, started one by one in a shuffled order, form one cluster', async (t) => {
   const slots = h.cluster.slots;
   const lowest = [...slots].sort((a, b) => a.managementPort - b.managementPort)[0];
@@ -131,40 +194,10 @@ h.test(
       listeners.push({ node: slot.name, client, rec });
     }
 
-    // The load: one event every 50 ms through a running node, in turn.
-    let loading = true;
-    const sent = { ok: 0, failed: 0 };
-    const load = (async () => {
-      for (let n = 0; loading; n++) {
-        const up = slots.filter((s) => s.up);
-        const target = up[n % Math.max(1, up.length)];
-        if (target) {
-          try {
-            const res = await h.sdk(target.index).trigger(channel, 'load', { n, via: target.name });
-            if (res.status === 200) sent.ok++;
-            else sent.failed++;
-          } catch (_) {
-            sent.failed++; // the node stopped under the request
-          }
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-
-    // The sampler: every running node's view of the members, every ~300 ms, all nodes at once.
-    let sampling = true;
-    const rounds = [];
-    const found = [];
-    const sampler = (async () => {
-      while (sampling) {
-        const at = Date.now();
-        const views = await Promise.all(slots.map(async (s) => (s.up ? viewOf(s, await statusOf(s, 2000)) : null)));
-        rounds.push(views);
-        for (const split of splits(views)) found.push(`${new Date(at).toISOString()}: ${split}`);
-        await new Promise((r) => setTimeout(r, Math.max(0, 300 - (Date.now() - at))));
-      }
-    })();
-
+    const load = startLoad(channel);
+    const sampler = startSampler();
+    let samples;
+    let sent;
     const uids = {};
     try {
       for (const index of order) {
@@ -182,25 +215,65 @@ h.test(
         t.diagnostic(`${slot.name} restarted: ${before.self} -> ${uids[slot.name]}`);
       }
     } finally {
-      sampling = false;
-      loading = false;
-      await sampler;
-      await load;
+      samples = await sampler.stop();
+      sent = await load.stop();
     }
-
-    const sampled = rounds.filter((r) => r.filter((v) => v && v.up).length >= 2).length;
-    t.diagnostic(`${rounds.length} sampling rounds (${sampled} with two or more nodes Up), ${sent.ok} events accepted, ${sent.failed} refused or cut`);
-    assert.deepEqual(found, [], 'no moment at which two Up nodes were in two clusters');
-    assert.ok(sampled >= 20, `the views were sampled throughout the restart (${sampled} rounds with two or more nodes Up)`);
-    assert.ok(sent.ok >= 50, `events kept flowing during the restart (${sent.ok} accepted)`);
+    assertNeverTwoClusters(t, samples, sent, 20);
 
     // Afterwards: one cluster of the three new incarnations, and events from every node reach every node.
     const views = await assertOneClusterOfAll('after the rolling restart');
     for (const slot of slots) assert.ok(views.some((v) => v.self === uids[slot.name]), `${slot.name} is its restarted incarnation`);
     for (const l of listeners) {
       await waitFor(() => l.client.connection.state === 'connected', 20000, `${l.node}'s listener to reconnect`);
+      assert.ok(l.rec.count('load') > 0, `${l.node}'s listener received events of the stream`);
     }
     await assertDeliveryEverywhere('restarted');
+  },
+  { timeout: 120000 }
+);
+
+h.test(
+  'the `restart` command restarts every node of a cluster without seeds, one after another, and never leaves two clusters',
+  async (t) => {
+    const slots = h.cluster.slots;
+    const before = await assertOneClusterOfAll('before the restart');
+    // A supervisor's part: a node that exits with 75 is started again on its ports.
+    let supervising = true;
+    const exits = [];
+    const supervise = (slot) =>
+      slot.server.exitPromise.then(async ({ code }) => {
+        exits.push({ node: slot.name, code });
+        if (!supervising || code !== 75) return;
+        await h.cluster.startNode(slot.index, { waitReady: false });
+        supervise(slot);
+      });
+    for (const slot of slots) supervise(slot);
+
+    const load = startLoad(uid('bootstrap-command'));
+    const sampler = startSampler();
+    let samples;
+    let sent;
+    try {
+      const res = await runProcess('dotnet', [dllPath(), 'restart', '--port', String(slots[1].port), '--config', slots[1].server.configFile], {
+        env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
+        timeoutMs: 30000,
+      });
+      assert.equal(res.code, 0, `restart exit code (stdout: ${res.stdout}, stderr: ${res.stderr})`);
+      await waitFor(() => slots.every((s) => exits.some((e) => e.node === s.name)), 30000, () => `every node to exit for the restart (exits: ${JSON.stringify(exits)})`);
+      await waitFor(() => slots.every((s) => s.up), 30000, 'every node to be started again');
+      await h.cluster.waitReady(30000);
+    } finally {
+      supervising = false;
+      samples = await sampler.stop();
+      sent = await load.stop();
+    }
+    // The command's slots are 4 s apart and overlap with the nodes' starts: fewer rounds see two nodes Up.
+    assertNeverTwoClusters(t, samples, sent, 10);
+    assert.deepEqual(exits.map((e) => e.code), [75, 75, 75], `each node exited once, with 75: ${JSON.stringify(exits)}`);
+    const after = await assertOneClusterOfAll('after the restart command');
+    const old = new Set(before.map((v) => v.self));
+    assert.ok(after.every((v) => !old.has(v.self)), 'every node is a new incarnation');
+    await assertDeliveryEverywhere('commanded');
   },
   { timeout: 120000 }
 );

@@ -12,7 +12,9 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const YAML = require('yaml');
 
-const { REPO_ROOT } = require('./server');
+const assert = require('node:assert/strict');
+
+const { REPO_ROOT, dllPath } = require('./server');
 
 const repoFile = (...p) => path.join(REPO_ROOT, ...p);
 
@@ -155,4 +157,46 @@ function nginxTest(snippetFile, replace = {}) {
   }
 }
 
-module.exports = { repoFile, readYamlDocuments, containerEnvironment, readCompose, interpolate, serviceEnvironment, readDockerfile, readIni, parseSupervisorEnv, cleanEnv, run, nginxTest };
+/* The built node's `check`, run with exactly what a deploy file gives it. */
+
+const DLL_NAME = 'Broadcaster.Node.dll';
+
+/** `dotnet <built dll> <args>` with the given environment only. */
+function node(args, env = {}) {
+  return run('dotnet', [dllPath(), ...args], cleanEnv(env));
+}
+
+/** argv of a deploy file (`dotnet <some path>/Broadcaster.Node.dll serve ...`) turned into a `check` of the built dll. */
+function asCheck(argv) {
+  assert.equal(argv[0], 'dotnet', `runs dotnet: ${argv.join(' ')}`);
+  assert.equal(path.basename(argv[1]), DLL_NAME, `runs ${DLL_NAME}: ${argv.join(' ')}`);
+  assert.equal(argv[2], 'serve', `runs serve: ${argv.join(' ')}`);
+  return ['check', ...argv.slice(3)];
+}
+
+function checkJson(res, what) {
+  assert.equal(res.code, 0, `${what}: check must exit 0 (stderr: ${res.stderr})`);
+  try {
+    return JSON.parse(res.stdout);
+  } catch (err) {
+    throw new Error(`${what}: check printed no JSON: ${res.stdout}`);
+  }
+}
+
+/** Environment variable names `--help` documents (the ones the node reads). */
+function documentedEnv() {
+  const res = node(['--help']);
+  assert.equal(res.code, 0);
+  const at = res.stdout.search(/^Environment\b/m);
+  assert.ok(at >= 0, `--help has an Environment section:\n${res.stdout}`);
+  const env = res.stdout.slice(at);
+  return new Set(env.match(/\b[A-Z][A-Z0-9_]{3,}\b/g));
+}
+
+module.exports = {
+  DLL_NAME,
+  node,
+  asCheck,
+  checkJson,
+  documentedEnv,
+  repoFile, readYamlDocuments, containerEnvironment, readCompose, interpolate, serviceEnvironment, readDockerfile, readIni, parseSupervisorEnv, cleanEnv, run, nginxTest };

@@ -8,8 +8,9 @@ namespace Broadcaster.Node.Bootstrap;
 
 /// <summary>
 /// <c>GET /bootstrap/seed-nodes</c> on the management port: what a probing node asks a contact point. Kestrel serves it
-/// rather than Akka.Management's HTTP server, whose HTTP library (Ceen.Httpd) is served here only in a version that
-/// library cannot call. The answer is the library's own type serialized as the library does, so every prober reads it.
+/// rather than Akka.Management's HTTP server, which cannot call the Ceen.Httpd release the build resolves (see
+/// Directory.Packages.props). The answer is the library's own type serialized as the library does, so every prober
+/// reads it.
 /// </summary>
 public static class ManagementEndpoint
 {

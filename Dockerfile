@@ -9,8 +9,9 @@ RUN dotnet publish src/Node/Node.csproj -c Release -o /app
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
-# 6001: WebSockets and the HTTP API; 4000: cluster traffic between nodes.
-EXPOSE 6001 4000
+# 6001: WebSockets and the HTTP API; 4000: cluster traffic between nodes; 8558: the cluster bootstrap's management
+# endpoint (discovery methods config and dns), which only the other nodes probe.
+EXPOSE 6001 4000 8558
 HEALTHCHECK --interval=5s --timeout=3s --retries=3 CMD ["dotnet", "Broadcaster.Node.dll", "probe", "--port", "6001"]
 ENTRYPOINT ["dotnet", "Broadcaster.Node.dll"]
 CMD ["serve"]

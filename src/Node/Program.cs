@@ -68,10 +68,15 @@ public static class Program
         log.LogInformation("Broadcaster {Version} listening on {Host}:{Port}{Prefix} for {Apps} app(s)",
             Version, options.Host, server.Port, options.PathPrefix, options.Apps.Count);
         var cluster = options.Cluster;
-        var self = $"{(cluster.PublicHostname.Length > 0 ? cluster.PublicHostname : cluster.Hostname)}:{cluster.Port}";
+        var host = cluster.PublicHostname.Length > 0 ? cluster.PublicHostname : cluster.Hostname;
+        var self = $"{host}:{cluster.Port}";
         if (cluster.Seeds.Count > 0 && !cluster.Seeds.Contains(self))
             log.LogWarning("This node ({Self}) is not in its own seed list ({Seeds}): list every node as a seed, in the same order on every node, or a rolling restart can split the cluster",
                 self, string.Join(", ", cluster.Seeds));
+        var management = $"{(cluster.Discovery.ManagementHostname.Length > 0 ? cluster.Discovery.ManagementHostname : host)}:{cluster.Discovery.ManagementPort}";
+        if (cluster.Discovery.Method == DiscoveryMethod.Config && !cluster.Discovery.Endpoints.Contains(management))
+            log.LogWarning("This node's management endpoint ({Self}) is not among the discovery endpoints ({Endpoints}): it can join a cluster but never form one, and the others never wait for it",
+                management, string.Join(", ", cluster.Discovery.Endpoints));
         // The .NET runtime already lifts the soft limit to the hard limit before Main; Raise makes sure of it.
         if (files is { } f)
         {

@@ -24,6 +24,8 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
     private readonly TimeProvider _time;
     private DateTimeOffset? _waitingSince;
     private string _requestedBy = "";
+    /// <summary>Up nodes other than this one when its slot arrived, right after the command.</summary>
+    private int _othersAtCommand;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -44,13 +46,15 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
         Receive<RestartNode>(r =>
         {
             _requestedBy = r.RequestedBy;
+            _othersAtCommand = OthersUp();
             Timers.StartSingleTimer("restart", Go.Instance, TimeSpan.FromMilliseconds(Math.Max(0, r.DelayMs)));
         });
         Receive<Go>(_ =>
         {
-            var others = _cluster.State.Members.Count(m => m.Status == MemberStatus.Up && !m.Address.Equals(_cluster.SelfAddress)
-                                                            && !_cluster.State.Unreachable.Contains(m));
-            var alone = _cluster.State.Members.Count > 1 && others == 0;
+            // Alone also when the nodes restarted before this one have left and none is back yet: they are then no
+            // longer members at all, and restarting now would take the whole cluster down.
+            var others = OthersUp();
+            var alone = others == 0 && (_othersAtCommand > 0 || _cluster.State.Members.Count > 1);
             _waitingSince ??= _time.GetUtcNow();
             if (alone && _time.GetUtcNow() - _waitingSince < MaxWaitForOthers)
             {
@@ -61,10 +65,14 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
         });
     }
 
+    private int OthersUp() => _cluster.State.Members.Count(m => m.Status == MemberStatus.Up && !m.Address.Equals(_cluster.SelfAddress)
+                                                                && !_cluster.State.Unreachable.Contains(m));
+
     /// <summary>
     /// Other nodes first, then the seeds, the first seed last. The first seed is the one node that forms a new
     /// cluster of its own when it starts and no other seed answers; restarting it last means the others are back
-    /// and answer it, so the cluster never splits in two.
+    /// and answer it, so the cluster never splits in two. Without seeds (cluster bootstrap) no node is special: a
+    /// restarted node joins whatever cluster a contact point names, and the node that took the command goes last.
     /// </summary>
     private List<Member> RestartOrder(IEnumerable<Member> members)
     {

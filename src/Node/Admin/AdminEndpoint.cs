@@ -36,6 +36,8 @@ public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors,
             return new
             {
                 address = m.Address.ToString(),
+                // Tells a node's incarnations at one address apart: a restarted node is a new member.
+                uid = m.UniqueAddress.Uid,
                 status = m.Status.ToString(),
                 reachable = !state.Unreachable.Contains(m),
                 ready = report?.Ready,
@@ -45,7 +47,9 @@ public sealed class AdminEndpoint(BroadcasterOptions options, NodeActors actors,
                 presenceMembers = report?.PresenceMembers,
             };
         });
-        return Results.Json(new { leader = state.Leader?.ToString(), nodes, missing = gathered.Missing });
+        var self = Akka.Cluster.Cluster.Get(actors.System).SelfUniqueAddress;
+        // Whose view this is: the answering node, as the nodes list names members.
+        return Results.Json(new { self = new { address = self.Address.ToString(), uid = self.Uid }, leader = state.Leader?.ToString(), nodes, missing = gathered.Missing });
     }
 
     private async Task<IResult?> AuthenticateAsync(HttpContext context)

@@ -7,8 +7,10 @@ public sealed record ClusterOptions
     /// <summary>What other nodes dial; defaults to <see cref="Hostname"/>.</summary>
     public string PublicHostname { get; init; } = "";
     public int Port { get; init; }
-    /// <summary>"host:port" of seed nodes; none: this node forms a cluster of one.</summary>
+    /// <summary>"host:port" of seed nodes (discovery method seeds); none: this node forms a cluster of one.</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
+    /// <summary>How the node finds the others when there is no seed list.</summary>
+    public DiscoveryOptions Discovery { get; init; } = new();
     public TimeSpan FailureTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan DownAfter { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>

@@ -29,7 +29,7 @@ public static class OptionsLoader
     private static readonly string[] MetricsKeys = ["enabled", "host", "port"];
     private static readonly string[] LoggingKeys = ["level", "akka-level"];
     private static readonly string[] TlsKeys = ["certificate", "key", "passphrase", "ca-bundle", "verify-peer", "allow-self-signed", "reload-interval"];
-    private static readonly string[] ClusterKeys = ["hostname", "public-hostname", "port", "seeds", "failure-timeout", "down-after", "query-timeout"];
+    private static readonly string[] ClusterKeys = ["hostname", "public-hostname", "port", "seeds", "discovery", "failure-timeout", "down-after", "query-timeout"];
 
     public static Config Defaults() => ConfigurationFactory.ParseString(ReadEmbedded("hocon/broadcaster.conf"));
 
@@ -95,6 +95,10 @@ public static class OptionsLoader
             MaxRequestBodyBytes = Int(config, "broadcaster.server.max-request-size", 1024),
         };
         var (apps, usesDefault) = AppsLoader.Load(config, Env);
+        var cluster = LoadCluster(config, cli, Env);
+        var metricsPort = Int(config, "broadcaster.metrics.port", 0, 65535);
+        if (cluster.Discovery.UsesBootstrap && (cluster.Discovery.ManagementPort == port || cluster.Discovery.ManagementPort == metricsPort))
+            throw new SettingsException($"broadcaster.cluster.discovery.management-port: {cluster.Discovery.ManagementPort} is already the server's or the metrics port");
         return new BroadcasterOptions
         {
             Host = host,
@@ -110,13 +114,13 @@ public static class OptionsLoader
             Apps = apps,
             UsesDefaultApp = usesDefault,
             Debug = debug,
-            Cluster = LoadCluster(config, cli, Env),
+            Cluster = cluster,
             Tls = LoadTls(config, Env),
             MaxConnections = Int(config, "broadcaster.server.max-connections", 1),
             ApiRequestsPerSecond = Int(config, "broadcaster.limits.api-requests-per-second", 0),
             MetricsEnabled = config.GetBoolean("broadcaster.metrics.enabled"),
             MetricsHost = config.GetString("broadcaster.metrics.host") ?? "",
-            MetricsPort = Int(config, "broadcaster.metrics.port", 0, 65535),
+            MetricsPort = metricsPort,
             LogLevel = Level(Env("BROADCASTER_LOG_LEVEL") ?? config.GetString("broadcaster.logging.level"), "broadcaster.logging.level"),
             AkkaLogLevel = Level(config.GetString("broadcaster.logging.akka-level"), "broadcaster.logging.akka-level"),
             AdminSecret = Env("BROADCASTER_ADMIN_SECRET") ?? config.GetString("broadcaster.admin.secret") ?? "",
@@ -192,11 +196,10 @@ public static class OptionsLoader
         IEnumerable<string> seeds = cli.Seeds.Count > 0 ? cli.Seeds
             : env("BROADCASTER_SEEDS") is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : SeedList(config);
-        foreach (var seed in seeds)
+        var seedList = seeds.ToList();
+        foreach (var seed in seedList)
         {
-            var colon = seed.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(seed[(colon + 1)..], out var seedPort) || seedPort is < 1 or > 65535)
-                throw new SettingsException($"broadcaster.cluster.seeds: '{seed}' is not host:port");
+            if (!DiscoveryLoader.IsHostPort(seed)) throw new SettingsException($"broadcaster.cluster.seeds: '{seed}' is not host:port");
         }
         var hostname = env("BROADCASTER_CLUSTER_HOSTNAME") ?? config.GetString("broadcaster.cluster.hostname");
         return new ClusterOptions
@@ -204,7 +207,8 @@ public static class OptionsLoader
             Hostname = hostname,
             PublicHostname = env("BROADCASTER_PUBLIC_HOSTNAME") ?? config.GetString("broadcaster.cluster.public-hostname") ?? "",
             Port = cli.ClusterPort ?? EnvPort(env("BROADCASTER_CLUSTER_PORT"), "BROADCASTER_CLUSTER_PORT") ?? Int(config, "broadcaster.cluster.port", 0, 65535),
-            Seeds = seeds.ToList(),
+            Seeds = seedList,
+            Discovery = DiscoveryLoader.Load(config, env, seedList),
             FailureTimeout = Duration(config, "broadcaster.cluster.failure-timeout", TimeSpan.FromMilliseconds(500)),
             DownAfter = Duration(config, "broadcaster.cluster.down-after", TimeSpan.FromMilliseconds(500)),
             QueryTimeout = Duration(config, "broadcaster.cluster.query-timeout", TimeSpan.FromMilliseconds(100)),

@@ -12,6 +12,12 @@ public static class OptionsSummary
         {
             hostname = o.Cluster.Hostname, publicHostname = o.Cluster.PublicHostname, port = o.Cluster.Port, seeds = o.Cluster.Seeds,
             failureTimeout = o.Cluster.FailureTimeout.TotalSeconds, downAfter = o.Cluster.DownAfter.TotalSeconds,
+            discovery = new
+            {
+                method = DiscoveryLoader.Name(o.Cluster.Discovery.Method), serviceName = o.Cluster.Discovery.ServiceName,
+                endpoints = o.Cluster.Discovery.Endpoints, requiredContactPoints = o.Cluster.Discovery.RequiredContactPoints,
+                managementHostname = o.Cluster.Discovery.ManagementHostname, managementPort = o.Cluster.Discovery.ManagementPort,
+            },
         },
         apps = o.Apps.Select(a => new
         {

@@ -84,6 +84,9 @@ public sealed class BroadcasterServer : IAsyncDisposable
             });
             if (options.MetricsEnabled && options.MetricsPort > 0)
                 k.Listen(NodeEndpoints.ResolveHost(options.MetricsHost.Length > 0 ? options.MetricsHost : options.Host, "broadcaster.metrics.host"), options.MetricsPort);
+            // The bootstrap's management endpoint, on the cluster's interface: other nodes probe it, clients never do.
+            if (options.Cluster.Discovery.UsesBootstrap)
+                k.Listen(NodeEndpoints.ResolveHost(options.Cluster.Hostname, "broadcaster.cluster.hostname"), options.Cluster.Discovery.ManagementPort);
             // The API enforces max-request-size itself (413). Kestrel's own ceiling sits above it so that an oversized
             // body can still be read to its end: the client then gets the 413 instead of a reset while it is sending.
             k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes * 4L;
@@ -165,6 +168,10 @@ public sealed class BroadcasterServer : IAsyncDisposable
         catch (IOException e)
         {
             await actors.System.Terminate();
+            // Kestrel names the address it failed to bind, which tells the management port from the server's.
+            var management = options.Cluster.Discovery;
+            if (management.UsesBootstrap && e.Message.Contains($":{management.ManagementPort}", StringComparison.Ordinal))
+                throw new SettingsException($"broadcaster.cluster.discovery.management-port: cannot listen on {options.Cluster.Hostname}:{management.ManagementPort}: {e.Message}");
             throw new SettingsException($"broadcaster.server.port: cannot listen on {options.Host}:{options.Port}: {e.Message}");
         }
         return server;

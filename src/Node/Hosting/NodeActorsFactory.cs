@@ -6,12 +6,13 @@ using Broadcaster.Actors.Channels;
 using Broadcaster.Actors.Guardian;
 using Broadcaster.Actors.Statistics;
 using Broadcaster.Actors.Webhooks;
+using Broadcaster.Node.Bootstrap;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Metrics;
 
 namespace Broadcaster.Node.Hosting;
 
-/// <summary>Creates the node's actor system, starts the node guardian and joins the cluster.</summary>
+/// <summary>Creates the node's actor system, starts the node guardian and joins the cluster (<see cref="ClusterFormation"/>).</summary>
 public static class NodeActorsFactory
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
@@ -21,7 +22,8 @@ public static class NodeActorsFactory
     public static async Task<NodeActors> CreateAsync(BroadcasterOptions options, ILoggerFactory loggers, AppConnectionCounter counter,
         NodeMetrics metrics, Action<string> restart, TimeProvider time, Func<IMaterializer, IWebhookSink>? webhooks = null, NodeExtras? extras = null)
     {
-        var setup = BootstrapSetup.Create().WithConfig(AkkaConfig.Build(options.Cluster, options.AkkaLogLevel))
+        var cluster = ClusterFormation.Resolve(options.Cluster);
+        var setup = BootstrapSetup.Create().WithConfig(AkkaConfig.Build(cluster, options.AkkaLogLevel))
             .And(new LoggerFactorySetup(loggers));
         var system = ActorSystem.Create(AkkaConfig.SystemName, setup);
         var debug = loggers.CreateLogger("Broadcaster.Debug");
@@ -48,12 +50,7 @@ public static class NodeActorsFactory
         try
         {
             var refs = await NodeRefs.StartAsync(system, settings).WaitAsync(StartTimeout);
-            // Without seeds the node forms a cluster of one, so a single node needs no cluster settings at all.
-            if (options.Cluster.Seeds.Count == 0)
-            {
-                var cluster = Akka.Cluster.Cluster.Get(system);
-                cluster.Join(cluster.SelfAddress);
-            }
+            await ClusterFormation.StartAsync(system, cluster, loggers.CreateLogger("Broadcaster.Cluster"));
             return new NodeActors(system, refs);
         }
         catch

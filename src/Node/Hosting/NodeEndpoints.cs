@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Akka.Actor;
 using Broadcaster.Actors.Cluster;
 using Broadcaster.Node.Admin;
+using Broadcaster.Node.Bootstrap;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.HttpApi;
 using Broadcaster.Node.Metrics;
@@ -15,6 +16,26 @@ public static class NodeEndpoints
 {
     public static void Map(WebApplication web, BroadcasterOptions options)
     {
+        if (options.Cluster.Discovery.UsesBootstrap)
+        {
+            // The management port answers the bootstrap's probes and nothing else; no other port answers them.
+            var managementPort = options.Cluster.Discovery.ManagementPort;
+            web.Use(async (context, next) =>
+            {
+                if (context.Connection.LocalPort != managementPort)
+                {
+                    await next(context);
+                    return;
+                }
+                if (HttpMethods.IsGet(context.Request.Method) && context.Request.Path.Equals(ManagementEndpoint.SeedNodesPath, StringComparison.Ordinal))
+                {
+                    await ManagementEndpoint.SeedNodesAsync(context, context.RequestServices.GetRequiredService<NodeActors>().System);
+                    return;
+                }
+                context.Response.StatusCode = 404;
+                await context.Response.WriteAsJsonAsync(new { error = $"Not found: {context.Request.Path}" });
+            });
+        }
         if (options.MetricsEnabled && options.MetricsPort > 0)
         {
             // The metrics port serves /metrics and nothing else; the main port then does not serve it.

@@ -27,6 +27,11 @@ public sealed class AdminStatusTests(AdminServerFixture fixture) : IClassFixture
             var json = response.Json;
             Assert.Equal(JsonValueKind.String, json.GetProperty("leader").ValueKind);
             var node = Assert.Single(json.GetProperty("nodes").EnumerateArray());
+            // The answering node names itself as its members list names it, incarnation included.
+            var self = Akka.Cluster.Cluster.Get(fixture.Server.Actors.System).SelfUniqueAddress;
+            Assert.Equal(self.Address.ToString(), json.GetProperty("self").GetProperty("address").GetString());
+            Assert.Equal(self.Uid, json.GetProperty("self").GetProperty("uid").GetInt64());
+            Assert.Equal(self.Uid, node.GetProperty("uid").GetInt64());
             if (match(node)) return node;
             Assert.True(DateTime.UtcNow < deadline, $"The status signed with {key} never matched; last: {response.Body}");
             await Task.Delay(50);

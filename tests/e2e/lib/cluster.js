@@ -12,7 +12,10 @@
  *   });
  *
  * Every node gets the same --seed list (every node's cluster port, as the README asks) and the same
- * config, with fast failure detection so a crash turns into member_removed within seconds.
+ * config, with fast failure detection so a crash turns into member_removed within seconds. With
+ * `bootstrap: true` there is no seed list: every node gets a management port of its own and the config
+ * discovery method listing every node's management endpoint (through the environment), and
+ * `order`/`delayMs` start the nodes one after another in that order.
  * Nodes run with --debug: their log names every socket id they accept, which is how a test
  * learns which node a client that came through nginx landed on (h.cluster.nodeOfSocket()).
  */
@@ -46,12 +49,13 @@ function httpGetJson(url, timeoutMs = 2000) {
 
 /** Stable address of one node: the object survives a restart of the node on the same ports. */
 class NodeSlot {
-  constructor(index, port, clusterPort) {
+  constructor(index, port, clusterPort, managementPort = null) {
     this.index = index;
     this.name = `node${index}`;
     this.host = '127.0.0.1';
     this.port = port;
     this.clusterPort = clusterPort;
+    this.managementPort = managementPort; // bootstrap clusters: the node's Akka.Management endpoint
     this.server = null; // current BroadcasterServer, or null while down
   }
 
@@ -89,29 +93,37 @@ process.on('exit', () => {
 });
 
 class Cluster {
-  constructor({ size, config, dir }) {
+  constructor({ size, config, dir, bootstrap = false }) {
     this.size = size;
     this.config = config;
     this.dir = dir;
+    this.bootstrap = bootstrap;
     this.slots = [];
     this.seeds = [];
     this.nginx = null;
     this.lastReady = [];
   }
 
-  static async start({ size = 3, config = CLUSTER_CONFIG, nginx = true } = {}) {
+  static async start({ size = 3, config = CLUSTER_CONFIG, nginx = true, bootstrap = false, order = null, delayMs = 0 } = {}) {
     if (nginx) nginxBinary(); // fail before starting nodes when nginx is missing
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-cluster-'));
-    const cluster = new Cluster({ size, config, dir });
+    const cluster = new Cluster({ size, config, dir, bootstrap });
     liveClusters.add(cluster);
     try {
       const unique = portAllocator();
-      for (let i = 0; i < size; i++) cluster.slots.push(new NodeSlot(i, await unique(), await unique()));
-      cluster.seeds = cluster.slots.map((s) => `127.0.0.1:${s.clusterPort}`);
-      // allSettled: when one node fails to start, the others have finished starting before stop() runs, so none is left behind.
-      const started = await Promise.allSettled(cluster.slots.map((slot) => cluster.startNode(slot.index, { waitReady: false })));
-      const failed = started.find((s) => s.status === 'rejected');
-      if (failed) throw failed.reason;
+      for (let i = 0; i < size; i++) cluster.slots.push(new NodeSlot(i, await unique(), await unique(), bootstrap ? await unique() : null));
+      cluster.seeds = bootstrap ? [] : cluster.slots.map((s) => `127.0.0.1:${s.clusterPort}`);
+      if (order) {
+        for (const [k, index] of order.entries()) {
+          if (k > 0 && delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+          await cluster.startNode(index, { waitReady: false });
+        }
+      } else {
+        // allSettled: when one node fails to start, the others have finished starting before stop() runs, so none is left behind.
+        const started = await Promise.allSettled(cluster.slots.map((slot) => cluster.startNode(slot.index, { waitReady: false })));
+        const failed = started.find((s) => s.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
       await cluster.waitReady();
       if (nginx) cluster.nginx = await startNginx({ upstreamPorts: cluster.slots.map((s) => s.port) });
       return cluster;
@@ -145,6 +157,13 @@ class Cluster {
       debug: true,
       name: slot.name,
       tmpDir: nodeDir,
+      env: this.bootstrap
+        ? {
+            BROADCASTER_DISCOVERY_METHOD: 'config',
+            BROADCASTER_DISCOVERY_ENDPOINTS: this.slots.map((s) => `127.0.0.1:${s.managementPort}`).join(','),
+            BROADCASTER_MANAGEMENT_PORT: String(slot.managementPort),
+          }
+        : {},
     });
     if (waitReady) await this.waitReady();
     return slot;
@@ -205,7 +224,8 @@ class Cluster {
     const parts = [];
     for (const slot of this.slots) {
       if (!slot.server) continue;
-      parts.push(`--- ${slot.name} (http ${slot.port}, cluster ${slot.clusterPort}) last ${linesPerNode} lines ---\n${slot.server.output(linesPerNode)}`);
+      const management = slot.managementPort ? `, management ${slot.managementPort}` : '';
+      parts.push(`--- ${slot.name} (http ${slot.port}, cluster ${slot.clusterPort}${management}) last ${linesPerNode} lines ---\n${slot.server.output(linesPerNode)}`);
     }
     if (this.nginx) parts.push(`--- nginx (port ${this.nginx.port}) ---\n${this.nginx.output(15)}`);
     if (this.lastReady.length) parts.push(`--- last /ready answers ---\n${this.lastReady.join('\n')}`);

@@ -2,7 +2,7 @@
 
 /**
  * Readers for the deploy files of the repository (docker-compose.yml, Dockerfile, deploy/supervisord.conf,
- * deploy/nginx*.conf), turning them into what the node binary would be run with, so test/deploy.test.js can
+ * deploy/nginx*.conf, deploy/kubernetes/*.yaml), turning them into what the node binary would be run with, so test/deploy.test.js can
  * run `check` / `probe` with exactly those settings and `nginx -t` on the proxy configs.
  */
 
@@ -12,9 +12,34 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const YAML = require('yaml');
 
-const { REPO_ROOT } = require('./server');
+const assert = require('node:assert/strict');
+
+const { REPO_ROOT, dllPath } = require('./server');
 
 const repoFile = (...p) => path.join(REPO_ROOT, ...p);
+
+/** Every document of a multi-document YAML file (deploy/kubernetes/*.yaml), parsed; a syntax error throws. */
+function readYamlDocuments(file) {
+  return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => {
+    if (doc.errors.length) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+    return doc.toJS();
+  });
+}
+
+/**
+ * A Kubernetes container's env list as the node would see it: `value`s as they are, `fieldRef`s and
+ * `secretKeyRef`s from `refs` (keyed by field path, or by "secret/key"); an unknown reference throws.
+ */
+function containerEnvironment(container, refs = {}) {
+  const env = {};
+  for (const item of container.env || []) {
+    if (item.value !== undefined) env[item.name] = String(item.value);
+    else if (item.valueFrom && item.valueFrom.fieldRef) env[item.name] = refs[item.valueFrom.fieldRef.fieldPath];
+    else if (item.valueFrom && item.valueFrom.secretKeyRef) env[item.name] = refs[`${item.valueFrom.secretKeyRef.name}/${item.valueFrom.secretKeyRef.key}`];
+    if (env[item.name] === undefined) throw new Error(`no value for ${item.name}: ${JSON.stringify(item)}`);
+  }
+  return env;
+}
 
 /** docker-compose.yml parsed with YAML merge keys (`<<: *anchor`) applied. */
 function readCompose(file = repoFile('docker-compose.yml')) {
@@ -132,4 +157,46 @@ function nginxTest(snippetFile, replace = {}) {
   }
 }
 
-module.exports = { repoFile, readCompose, interpolate, serviceEnvironment, readDockerfile, readIni, parseSupervisorEnv, cleanEnv, run, nginxTest };
+/* The built node's `check`, run with exactly what a deploy file gives it. */
+
+const DLL_NAME = 'Broadcaster.Node.dll';
+
+/** `dotnet <built dll> <args>` with the given environment only. */
+function node(args, env = {}) {
+  return run('dotnet', [dllPath(), ...args], cleanEnv(env));
+}
+
+/** argv of a deploy file (`dotnet <some path>/Broadcaster.Node.dll serve ...`) turned into a `check` of the built dll. */
+function asCheck(argv) {
+  assert.equal(argv[0], 'dotnet', `runs dotnet: ${argv.join(' ')}`);
+  assert.equal(path.basename(argv[1]), DLL_NAME, `runs ${DLL_NAME}: ${argv.join(' ')}`);
+  assert.equal(argv[2], 'serve', `runs serve: ${argv.join(' ')}`);
+  return ['check', ...argv.slice(3)];
+}
+
+function checkJson(res, what) {
+  assert.equal(res.code, 0, `${what}: check must exit 0 (stderr: ${res.stderr})`);
+  try {
+    return JSON.parse(res.stdout);
+  } catch (err) {
+    throw new Error(`${what}: check printed no JSON: ${res.stdout}`);
+  }
+}
+
+/** Environment variable names `--help` documents (the ones the node reads). */
+function documentedEnv() {
+  const res = node(['--help']);
+  assert.equal(res.code, 0);
+  const at = res.stdout.search(/^Environment\b/m);
+  assert.ok(at >= 0, `--help has an Environment section:\n${res.stdout}`);
+  const env = res.stdout.slice(at);
+  return new Set(env.match(/\b[A-Z][A-Z0-9_]{3,}\b/g));
+}
+
+module.exports = {
+  DLL_NAME,
+  node,
+  asCheck,
+  checkJson,
+  documentedEnv,
+  repoFile, readYamlDocuments, containerEnvironment, readCompose, interpolate, serviceEnvironment, readDockerfile, readIni, parseSupervisorEnv, cleanEnv, run, nginxTest };

@@ -170,8 +170,9 @@ class BroadcasterServer {
  *   debug        --debug (logs every connection with its socket id)
  *   name         label used in logs and error messages
  *   tmpDir       existing directory for the config file (kept on stop; the caller owns it)
+ *   env          environment variables added to the node's (e.g. BROADCASTER_MANAGEMENT_PORT)
  */
-async function startServer({ config = DEFAULT_CONFIG, port: fixedPort, clusterPort, seeds = [], debug = false, name = 'node', tmpDir: givenTmpDir } = {}) {
+async function startServer({ config = DEFAULT_CONFIG, port: fixedPort, clusterPort, seeds = [], debug = false, name = 'node', tmpDir: givenTmpDir, env = {} } = {}) {
   const dll = dllPath();
   if (!fs.existsSync(dll)) {
     throw new Error(
@@ -189,7 +190,7 @@ async function startServer({ config = DEFAULT_CONFIG, port: fixedPort, clusterPo
   if (clusterPort) extraArgs.push('--cluster-port', String(clusterPort));
   for (const seed of seeds) extraArgs.push('--seed', seed);
   if (debug) extraArgs.push('--debug');
-  const { proc, args } = spawnNode({ dll, port, configFile, cwd: tmpDir, extraArgs });
+  const { proc, args } = spawnNode({ dll, port, configFile, cwd: tmpDir, extraArgs, env });
   const server = new BroadcasterServer({ port, proc, configFile, tmpDir, dll, name, clusterPort, keepTmpDir: Boolean(givenTmpDir) });
   server.push(`[e2e] started: dotnet ${args.join(' ')}`);
   let spawnError = null;

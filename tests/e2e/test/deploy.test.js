@@ -15,39 +15,7 @@ const { httpGetJson } = require('../lib/supervisor');
 const { waitFor } = require('../lib/wait');
 const d = require('../lib/deploy-files');
 
-const DLL_NAME = 'Broadcaster.Node.dll';
-
-/** `dotnet <built dll> <args>` with the given environment only. */
-function node(args, env = {}) {
-  return d.run('dotnet', [dllPath(), ...args], d.cleanEnv(env));
-}
-
-/** argv of a deploy file (`dotnet <some path>/Broadcaster.Node.dll serve ...`) turned into a `check` of the built dll. */
-function asCheck(argv) {
-  assert.equal(argv[0], 'dotnet', `runs dotnet: ${argv.join(' ')}`);
-  assert.equal(path.basename(argv[1]), DLL_NAME, `runs ${DLL_NAME}: ${argv.join(' ')}`);
-  assert.equal(argv[2], 'serve', `runs serve: ${argv.join(' ')}`);
-  return ['check', ...argv.slice(3)];
-}
-
-function checkJson(res, what) {
-  assert.equal(res.code, 0, `${what}: check must exit 0 (stderr: ${res.stderr})`);
-  try {
-    return JSON.parse(res.stdout);
-  } catch (err) {
-    throw new Error(`${what}: check printed no JSON: ${res.stdout}`);
-  }
-}
-
-/** Environment variable names `--help` documents (the ones the node reads). */
-function documentedEnv() {
-  const res = node(['--help']);
-  assert.equal(res.code, 0);
-  const at = res.stdout.search(/^Environment\b/m);
-  assert.ok(at >= 0, `--help has an Environment section:\n${res.stdout}`);
-  const env = res.stdout.slice(at);
-  return new Set(env.match(/\b[A-Z][A-Z0-9_]{3,}\b/g));
-}
+const { DLL_NAME, node, asCheck, checkJson, documentedEnv } = d;
 
 describe('deploy files', () => {
   let compose;
@@ -93,6 +61,7 @@ describe('deploy files', () => {
             seeds: summary.cluster.seeds,
             hostname: summary.cluster.hostname,
             publicHostname: summary.cluster.publicHostname,
+            discovery: summary.cluster.discovery,
             apps: summary.apps.map((a) => [a.id, a.key, a.secret]),
             defaultApp: summary.defaultApp,
           },
@@ -100,21 +69,34 @@ describe('deploy files', () => {
             host: '0.0.0.0',
             port: 6001,
             clusterPort: 4000,
-            seeds: ['node1:4000', 'node2:4000', 'node3:4000'],
+            seeds: [],
             hostname: '0.0.0.0',
             publicHostname: name,
+            discovery: { method: 'dns', serviceName: 'broadcaster', endpoints: [], requiredContactPoints: 3, managementHostname: '', managementPort: 8558 },
             apps: [['app-id', 'app-key', '(hidden)']],
             defaultApp: false,
           },
           `${name}: the configuration check resolved`
         );
-        // Seeds name services that exist, on the cluster port every node uses.
-        for (const seed of summary.cluster.seeds) {
-          const [host, port] = seed.split(':');
-          assert.ok(compose.services[host] && compose.services[host].build, `seed ${seed} is a node service`);
-          assert.equal(Number(port), summary.cluster.port);
-        }
+        // The DNS name the bootstrap looks up is an alias every node service carries on the network they share.
+        assert.deepEqual(service.networks.default.aliases, [summary.cluster.discovery.serviceName], `${name}: carries the discovery alias`);
       }
+      // Every node counts, and only node services do: a new cluster waits for exactly the nodes compose starts.
+      assert.equal(nodes.length, 3);
+    });
+
+    it('the static-seed alternative the file documents is a configuration the nodes accept', () => {
+      const text = fs.readFileSync(d.repoFile('docker-compose.yml'), 'utf8');
+      const seeds = text.match(/BROADCASTER_SEEDS: "([^"]+)"/)[1];
+      const env = Object.fromEntries(Object.entries(d.serviceEnvironment(compose.services.node1)).filter(([k]) => !k.startsWith('BROADCASTER_DISCOVERY_')));
+      const summary = checkJson(node(asCheck([...docker.ENTRYPOINT, ...compose.services.node1.command]), { ...env, BROADCASTER_SEEDS: seeds }), 'node1 with seeds');
+      assert.deepEqual(summary.cluster.seeds, ['node1:4000', 'node2:4000', 'node3:4000']);
+      assert.equal(summary.cluster.discovery.method, 'seeds');
+      for (const seed of summary.cluster.seeds) assert.ok(compose.services[seed.split(':')[0]].build, `seed ${seed} is a node service`);
+      // Seeds beside the dns method are refused, naming the seeds.
+      const both = node(asCheck([...docker.ENTRYPOINT, ...compose.services.node1.command]), { ...d.serviceEnvironment(compose.services.node1), BROADCASTER_SEEDS: seeds });
+      assert.equal(both.code, 2, `seeds and dns discovery together must be refused: ${both.stdout}`);
+      assert.match(both.stderr, /broadcaster\.cluster\.seeds/);
     });
 
     it('values from the environment of `docker compose` override the defaults; a broken value makes `check` fail', () => {
@@ -224,7 +206,7 @@ describe('deploy files', () => {
         for (const src of copy.split(/\s+/).slice(0, -1)) assert.ok(fs.existsSync(d.repoFile(src)), `COPY source ${src} exists`);
       }
       const env = d.serviceEnvironment(compose.services.node1);
-      assert.deepEqual([...docker.EXPOSE].sort(), [Number(env.BROADCASTER_PORT), Number(env.BROADCASTER_CLUSTER_PORT)].sort());
+      assert.deepEqual([...docker.EXPOSE].sort(), [Number(env.BROADCASTER_PORT), Number(env.BROADCASTER_CLUSTER_PORT), Number(env.BROADCASTER_MANAGEMENT_PORT)].sort());
     });
 
     it('ENTRYPOINT + CMD is a configuration the node accepts (`check` instead of `serve`)', () => {

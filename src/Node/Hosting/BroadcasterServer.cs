@@ -117,6 +117,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton(new AppDirectory(options.Apps));
         builder.Services.AddSingleton<AppConnectionCounter>();
         builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<TimeProvider>(), options.KeepAliveInterval));
+        builder.Services.AddSingleton<ReadinessGate>();
         builder.Services.AddSingleton<PusherWebSocketEndpoint>();
         builder.Services.AddSingleton<PusherConnectionMiddleware>();
         builder.Services.AddSingleton<OwnedSocket>();
@@ -158,6 +159,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
         liveLog.Publish = actors.Refs.PublishToPeers;
         var sampler = StatisticsHosting.StartSampler(options, web.Services.GetRequiredService<NodeMetrics>(), actors, clock);
         NodeEndpoints.Map(web, options);
+        _ = web.Services.GetRequiredService<ReadinessGate>().WatchAsync(actors.Bus, options.Cluster.QueryTimeout, web.Lifetime.ApplicationStopping);
         var tracker = web.Services.GetRequiredService<ConnectionTracker>();
         // SIGTERM: clients get 4200 and reconnect elsewhere while Kestrel drains; the node leaves the cluster after.
         web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors, options.Cluster.QueryTimeout).GetAwaiter().GetResult());

@@ -46,10 +46,10 @@ function httpGetJson(url, timeoutMs = 2000) {
 
 /** Stable address of one node: the object survives a restart of the node on the same ports. */
 class NodeSlot {
-  constructor(index, port, clusterPort) {
+  constructor(index, port, clusterPort, host = '127.0.0.1') {
     this.index = index;
     this.name = `node${index}`;
-    this.host = '127.0.0.1';
+    this.host = host;
     this.port = port;
     this.clusterPort = clusterPort;
     this.server = null; // current BroadcasterServer, or null while down
@@ -69,6 +69,7 @@ class NodeSlot {
 const liveClusters = new Set();
 process.on('exit', () => {
   for (const cluster of liveClusters) {
+    if (cluster.topology) cluster.topology.tearDown();
     for (const slot of cluster.slots) {
       if (slot.server && !slot.server.exited) {
         try {
@@ -89,7 +90,8 @@ process.on('exit', () => {
 });
 
 class Cluster {
-  constructor({ size, config, dir }) {
+  constructor({ size, config, dir, topology = null }) {
+    this.topology = topology;
     this.size = size;
     this.config = config;
     this.dir = dir;
@@ -99,21 +101,26 @@ class Cluster {
     this.lastReady = [];
   }
 
-  static async start({ size = 3, config = CLUSTER_CONFIG, nginx = true } = {}) {
+  /**
+   * `topology` (lib/netns.js): each node runs in a network namespace of its own, on its own address; set up here
+   * and torn down by stop().
+   */
+  static async start({ size = 3, config = CLUSTER_CONFIG, nginx = true, topology = null } = {}) {
     if (nginx) nginxBinary(); // fail before starting nodes when nginx is missing
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-cluster-'));
-    const cluster = new Cluster({ size, config, dir });
+    const cluster = new Cluster({ size, config, dir, topology });
     liveClusters.add(cluster);
     try {
+      if (topology) topology.setUp();
       const unique = portAllocator();
-      for (let i = 0; i < size; i++) cluster.slots.push(new NodeSlot(i, await unique(), await unique()));
-      cluster.seeds = cluster.slots.map((s) => `127.0.0.1:${s.clusterPort}`);
+      for (let i = 0; i < size; i++) cluster.slots.push(new NodeSlot(i, await unique(), await unique(), topology ? topology.hostOf(i) : '127.0.0.1'));
+      cluster.seeds = cluster.slots.map((s) => `${s.host}:${s.clusterPort}`);
       // allSettled: when one node fails to start, the others have finished starting before stop() runs, so none is left behind.
       const started = await Promise.allSettled(cluster.slots.map((slot) => cluster.startNode(slot.index, { waitReady: false })));
       const failed = started.find((s) => s.status === 'rejected');
       if (failed) throw failed.reason;
       await cluster.waitReady();
-      if (nginx) cluster.nginx = await startNginx({ upstreamPorts: cluster.slots.map((s) => s.port) });
+      if (nginx) cluster.nginx = await startNginx({ upstreams: cluster.slots.map((s) => `${s.host}:${s.port}`) });
       return cluster;
     } catch (err) {
       const out = cluster.output(40);
@@ -131,8 +138,11 @@ class Cluster {
     return this.slots.filter((s) => s.up);
   }
 
-  /** Starts (or restarts, on the same ports) node `index`; by default waits until the cluster is ready. */
-  async startNode(index, { waitReady = true } = {}) {
+  /**
+   * Starts (or restarts, on the same ports) node `index`; by default waits until the cluster is ready. `waitUp:
+   * false` returns once the process runs (a node started while cut off cannot be asked for /up).
+   */
+  async startNode(index, { waitReady = true, waitUp = true } = {}) {
     const slot = this.slots[index];
     if (slot.up) throw new Error(`${slot.name} is already running`);
     const nodeDir = path.join(this.dir, `${slot.name}-${Date.now().toString(36)}`);
@@ -145,6 +155,8 @@ class Cluster {
       debug: true,
       name: slot.name,
       tmpDir: nodeDir,
+      waitUp,
+      ...(this.topology ? { host: slot.host, wrap: this.topology.wrap(index), env: { BROADCASTER_CLUSTER_HOSTNAME: slot.host } } : {}),
     });
     if (waitReady) await this.waitReady();
     return slot;
@@ -215,6 +227,7 @@ class Cluster {
   async stop() {
     if (this.nginx) await this.nginx.stop();
     await Promise.all(this.slots.map((s) => (s.server ? s.server.stop() : null)));
+    if (this.topology) this.topology.tearDown();
     liveClusters.delete(this);
     try {
       fs.rmSync(this.dir, { recursive: true, force: true });

@@ -153,6 +153,14 @@ class Ledger {
     return entry;
   }
 
+  /**
+   * Ends `entry`'s open intervals at `at`: its node was cut off then, and its socket (to a load balancer that
+   * cannot reach the node either) stays open until the client's ping times out, with nothing arriving.
+   */
+  cutOff(entry, at) {
+    for (const state of entry.channels.values()) for (const i of state.intervals) if (i.to === Infinity) i.to = at;
+  }
+
   /** Events for which `predicate(event, entry)` is true are not required (e.g. a crashed node's last ones). */
   allow(predicate) {
     this.optional.push(predicate);
@@ -205,6 +213,8 @@ class Ledger {
             }
           } else if (kind === 'edge' || kind === 'optional') {
             r[kind][got ? 'received' : 'missed'] += 1;
+            // How far before the fault the oldest missed one was answered: the margin the allowance really needs.
+            if (!got) r[kind].earliestMissedAck = Math.min(r[kind].earliestMissedAck ?? Infinity, e.ackAt);
           } else if (got) {
             r[kind === 'uncertain' ? 'uncertainReceived' : 'outsideReceived'] += 1;
           }

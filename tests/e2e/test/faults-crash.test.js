@@ -115,6 +115,7 @@ describe('faults: kill -9 of a node under a steady stream of events', () => {
     t.diagnostic(`victim node${victim}; clients per node ${JSON.stringify(perNode)}; stream ${JSON.stringify(s)}`);
     t.diagnostic(`victim's sockets closed ${Math.min(...closedMs)}-${Math.max(...closedMs)} ms after the kill; reconnected and re-subscribed after the kill: min ${Math.min(...backMs)} ms, max ${Math.max(...backMs)} ms; exact presence everywhere ${presenceMs} ms, in every client's list ${membersMs} ms (bound ${PRESENCE_BOUND_MS} ms)`);
     t.diagnostic(`ledger ${JSON.stringify({ ...r, lostSample: undefined, duplicateSample: undefined, reorderSample: undefined })}`);
+    if (r.optional.missed) t.diagnostic(`the victim's own events missed elsewhere were answered at most ${killAt - r.optional.earliestMissedAck} ms before the fault (allowance ${CRASH_RISK_MS} ms)`);
 
     assert.equal(r.lost, 0, `lost deliveries: ${r.lostSample.join('\n')}`);
     assert.equal(r.duplicates, 0, `duplicates: ${r.duplicateSample.join('\n')}`);

@@ -8,6 +8,7 @@
 
 const fs = require('node:fs');
 const http = require('node:http');
+const { execFile } = require('node:child_process');
 
 /** GET `url` as text: { status, body }; status 0 when unreachable (never rejects). */
 function getText(url, timeoutMs = 3000) {
@@ -78,7 +79,21 @@ async function channelState(sdk, channel) {
   return { info, users, listed: Object.prototype.hasOwnProperty.call(list.channels, channel), channelCount: Object.keys(list.channels).length };
 }
 
+/**
+ * The live managed heap of a node process in bytes: `dotnet-gcdump report` (the repo's tool manifest; `dotnet tool
+ * restore`) runs a full, compacting collection first, so what it counts is what is still referenced.
+ */
+function liveHeapBytes(pid, repoRoot) {
+  return new Promise((resolve, reject) => {
+    execFile('dotnet', ['dotnet-gcdump', 'report', '-p', String(pid)], { cwd: repoRoot, encoding: 'utf8', timeout: 60000 }, (err, stdout, stderr) => {
+      const m = /^\s*([\d,]+)\s+GC Heap bytes/m.exec(stdout || '');
+      if (m) resolve(Number(m[1].replace(/,/g, '')));
+      else reject(new Error(`dotnet-gcdump report -p ${pid} gave no heap size (run dotnet tool restore): ${err ? err.message : ''} ${stderr}`));
+    });
+  });
+}
+
 const MiB = 1024 * 1024;
 const mib = (bytes) => Math.round((bytes / MiB) * 10) / 10;
 
-module.exports = { getText, metrics, figures, rssBytes, channelState, mib, MiB };
+module.exports = { getText, metrics, figures, rssBytes, liveHeapBytes, channelState, mib, MiB };

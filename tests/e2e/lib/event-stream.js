@@ -31,9 +31,11 @@ const { waitFor } = require('./wait');
 class EventStream {
   /**
    * sdk: official `pusher` client; channels: names every event goes to; ratePerSecond: upper bound;
-   * origin(res): node label from the trigger's response (default: nginx's X-Upstream, last hop).
+   * origin(res): node label from the trigger's response (default: nginx's X-Upstream, last hop); maxMs: the stream
+   * stops by itself after this long, so a test that fails before stop() does not keep its process alive.
    */
-  constructor({ sdk, channels, event = 'seq', ratePerSecond = 25, origin, label = 'stream' }) {
+  constructor({ sdk, channels, event = 'seq', ratePerSecond = 25, origin, label = 'stream', maxMs = 150000 }) {
+    this.maxMs = maxMs;
     this.sdk = sdk;
     this.channels = channels;
     this.event = event;
@@ -54,7 +56,7 @@ class EventStream {
   }
 
   async run() {
-    while (this.running) {
+    while (this.running && Date.now() - this.startedAt < this.maxMs) {
       const e = { seq: this.events.length + 1, sentAt: Date.now(), ackAt: null, status: null, origin: null, error: null };
       this.events.push(e);
       try {
@@ -125,30 +127,34 @@ class Ledger {
 
   /** Records `client`'s deliveries of the stream's event on each of `channels` (subscribes if not yet). */
   track(label, client, channels) {
-    const entry = { label, client, channels: new Map(), connects: [] };
-    for (const name of channels) {
-      const state = { received: [], intervals: [] };
-      const channel = client.channel(name) || client.subscribe(name);
-      channel.bind(this.stream.event, (data) => state.received.push({ seq: data.seq, at: Date.now() }));
-      channel.bind('pusher:subscription_succeeded', () => state.intervals.push({ from: Date.now(), to: Infinity }));
-      if (channel.subscribed) state.intervals.push({ from: Date.now(), to: Infinity });
-      entry.channels.set(name, state);
-    }
-    // An interval ends when the socket closes. pusher-js stays 'connected' for a second after an abnormal close
-    // (it retries in 1 s), so the underlying connection's own 'closed' is watched as well as the state.
-    const end = () => {
+    // Each socket of the client is a generation; an interval belongs to the socket it was subscribed on.
+    const entry = { label, client, channels: new Map(), connects: [], generation: 0 };
+    const end = (generation) => {
       const now = Date.now();
-      for (const state of entry.channels.values()) for (const i of state.intervals) if (i.to === Infinity) i.to = now;
+      for (const state of entry.channels.values()) for (const i of state.intervals) if (i.to === Infinity && (generation === undefined || i.generation === generation)) i.to = now;
     };
+    // An interval ends when its socket closes. pusher-js stays 'connected' for a second after an abnormal close (it
+    // retries in 1 s), so the socket's own 'closed' is watched as well as the state; a socket that pusher-js gave up
+    // on can report its close much later (a cut link), and then ends only its own intervals.
     const watchSocket = () => {
+      const generation = ++entry.generation;
       entry.connects.push(Date.now());
-      if (client.connection.connection) client.connection.connection.bind('closed', end);
+      if (client.connection.connection) client.connection.connection.bind('closed', () => end(generation));
     };
+    if (client.connection.state === 'connected') watchSocket();
+    client.connection.bind('connected', watchSocket);
     client.connection.bind('state_change', ({ previous, current }) => {
       if (previous === 'connected' && current !== 'connected') end();
     });
-    client.connection.bind('connected', watchSocket);
-    if (client.connection.state === 'connected') watchSocket();
+    for (const name of channels) {
+      const state = { received: [], intervals: [] };
+      const open = () => state.intervals.push({ from: Date.now(), to: Infinity, generation: entry.generation });
+      const channel = client.channel(name) || client.subscribe(name);
+      channel.bind(this.stream.event, (data) => state.received.push({ seq: data.seq, at: Date.now() }));
+      channel.bind('pusher:subscription_succeeded', open);
+      if (channel.subscribed) open();
+      entry.channels.set(name, state);
+    }
     this.clients.push(entry);
     return entry;
   }
@@ -166,16 +172,21 @@ class Ledger {
     this.optional.push(predicate);
   }
 
-  /** Whether `e` is required on (entry, channel state), 'edge' when it falls in an interval's last edgeMs. */
+  /**
+   * Whether `e` is required on (entry, channel state): 'edge' when it falls in an interval's last edgeMs, 'optional'
+   * when an allow() predicate excuses it, 'outside' when the entry was not subscribed then.
+   */
   classify(e, entry, state) {
     if (e.status !== 200) return 'uncertain';
-    if (this.optional.some((p) => p(e, entry))) return 'optional';
+    let kind = 'outside';
     for (const i of state.intervals) {
       if (e.sentAt < i.from) continue;
-      if (e.ackAt <= i.to - this.edgeMs) return 'required';
-      if (e.sentAt <= i.to) return 'edge';
+      if (e.ackAt <= i.to - this.edgeMs) kind = 'required';
+      else if (e.sentAt <= i.to) kind = 'edge';
+      if (kind !== 'outside') break;
     }
-    return 'outside';
+    if (kind !== 'outside' && this.optional.some((p) => p(e, entry))) return 'optional';
+    return kind;
   }
 
   /** Waits (bounded) until every required delivery has arrived; returns check() either way. */
@@ -189,7 +200,7 @@ class Ledger {
   }
 
   check() {
-    const r = { clients: this.clients.length, required: 0, delivered: 0, lost: 0, duplicates: 0, unknown: 0, reorders: 0, edge: { received: 0, missed: 0 }, optional: { received: 0, missed: 0 }, uncertainReceived: 0, outsideReceived: 0, lostSample: [], duplicateSample: [], reorderSample: [] };
+    const r = { clients: this.clients.length, required: 0, delivered: 0, lost: 0, duplicates: 0, unknown: 0, reorders: 0, edge: { received: 0, missed: 0 }, optional: { received: 0, missed: 0 }, uncertainReceived: 0, outsideReceived: 0, lostSample: [], duplicateSample: [], reorderSample: [], outsideSample: [] };
     for (const entry of this.clients) {
       for (const [name, state] of entry.channels) {
         const counts = new Map();
@@ -217,6 +228,7 @@ class Ledger {
             if (!got) r[kind].earliestMissedAck = Math.min(r[kind].earliestMissedAck ?? Infinity, e.ackAt);
           } else if (got) {
             r[kind === 'uncertain' ? 'uncertainReceived' : 'outsideReceived'] += 1;
+            if (kind === 'outside' && r.outsideSample.length < 5) r.outsideSample.push(`${entry.label} ${name} seq ${e.seq} sent ${e.sentAt} acked ${e.ackAt}; intervals ${JSON.stringify(state.intervals)}`);
           }
         }
         // Per accepting node, deliveries must come in sequence order.

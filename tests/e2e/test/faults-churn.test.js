@@ -38,6 +38,7 @@ describe('faults: churn of thousands of connections leaves nothing behind', () =
     try {
       const pub = uid('churn-stream');
       const stream = new EventStream({ sdk: h.sdk('lb', { timeout: 5000 }), channels: [pub], ratePerSecond: 10 });
+      t.after(() => stream.stop()); // also when the test fails half-way
       const ledger = new Ledger(stream);
       const watcher = await h.lb.connect();
       const watched = ledger.track('watcher', watcher, [pub]);

@@ -24,8 +24,9 @@ const DOWN_AFTER_MS = 2000;
 // Documented: crash to member_removed = failure-timeout + down-after + ~2 s of gossip. The assertion allows 3 s
 // more for this 2-core machine, which runs other suites beside this one; the measured figure is reported.
 const PRESENCE_BOUND_MS = FAILURE_TIMEOUT_MS + DOWN_AFTER_MS + 2000 + 3000;
-// An event the victim answered this shortly before its kill may not have left its process: at-most-once there.
-const CRASH_RISK_MS = 1000;
+// An event the victim answered this shortly before its kill may not have left its process: at most once there
+// (on a loaded host the send to the peers can lag the HTTP answer by most of a second; docs/reliability-faults.md).
+const CRASH_RISK_MS = 2000;
 
 describe('faults: kill -9 of a node under a steady stream of events', () => {
   const h = useCluster();
@@ -34,6 +35,7 @@ describe('faults: kill -9 of a node under a steady stream of events', () => {
     const pub = uid('crash-pub');
     const P = `presence-${uid('crash')}`;
     const stream = new EventStream({ sdk: h.sdk('lb', { timeout: 3000 }), channels: [pub, P], ratePerSecond: RATE });
+    t.after(() => stream.stop()); // also when the test fails half-way
     const ledger = new Ledger(stream);
     const upstreamOf = (i) => `127.0.0.1:${h.cluster.slots[i].port}`;
 

@@ -31,7 +31,9 @@ const REMOVAL_BOUND_MS = FAILURE_TIMEOUT_MS + DOWN_AFTER_MS + 2000 + 3000;
 // A cut-off client learns it only from its own ping: pusher-js pings after activityTimeout of silence and gives
 // up after pongTimeout (its defaults, 120 s and 30 s, are shortened here so the test takes seconds).
 const CLIENT_OPTIONS = { activityTimeout: 2000, pongTimeout: 2000 };
-const RISK_MS = 1000;
+// An event the victim answered this shortly before the cut may not have left it (at most once; measured: up to
+// about 0.9 s on this loaded machine, docs/reliability-faults.md): not required elsewhere, counted apart.
+const RISK_MS = 2000;
 
 describe('faults: a node cut off by a network partition under a steady stream of events, then healed', () => {
   const topology = new NetnsTopology({ size: 3 });
@@ -41,14 +43,15 @@ describe('faults: a node cut off by a network partition under a steady stream of
     const pub = uid('part-pub');
     const P = `presence-${uid('part')}`;
     const stream = new EventStream({ sdk: h.sdk('lb', { timeout: 3000 }), channels: [pub, P], ratePerSecond: RATE });
+    t.after(() => stream.stop()); // also when the test fails half-way
     const ledger = new Ledger(stream);
     const upstreamOf = (i) => `${h.cluster.slots[i].host}:${h.cluster.slots[i].port}`;
     const clients = [];
-    const addClient = async (k) => {
-      const client = h.lb.pusher({ auth: { user: `p${k}`, per_socket: '1' }, options: CLIENT_OPTIONS });
+    const addClient = async (k, pool = h.lb) => {
+      const client = pool.pusher({ auth: { user: `p${k}`, per_socket: '1' }, options: CLIENT_OPTIONS });
       const watch = watchConnection(client);
       await waitConnected(client);
-      const c = { label: `nginx#${k}`, k, client, watch, firstSocketId: client.connection.socket_id };
+      const c = { label: pool === h.lb ? `nginx#${k}` : `direct#${k}`, k, client, watch, firstSocketId: client.connection.socket_id };
       c.node = await h.cluster.nodeOfSocket(c.firstSocketId);
       c.ledger = ledger.track(c.label, client, [pub, P]);
       clients.push(c);
@@ -131,13 +134,10 @@ describe('faults: a node cut off by a network partition under a steady stream of
     await exact([0, 1, 2, 'lb'], [0, 1, 2]);
     const rejoinedMs = Date.now() - healAt;
 
-    // New clients after the heal, until one lands on the rejoined node: it serves them, with every later event.
-    let onRejoined = null;
-    for (let k = CLIENTS; k < CLIENTS + 6 && !onRejoined; k++) {
-      const c = await addClient(k);
-      if (c.node === victim) onRejoined = c;
-    }
-    assert.ok(onRejoined, 'nginx sent a new client to the rejoined node');
+    // The rejoined node serves: a client of its own (nginx may still set it aside for its fail_timeout, having timed
+    // out on it while it was cut off) gets every later event, and is a member everywhere.
+    const onRejoined = await addClient(CLIENTS, h.node(victim));
+    assert.equal(onRejoined.node, victim);
     await exact([0, 1, 2, 'lb'], [0, 1, 2]);
 
     await stream.waitAccepted(2 * RATE);

@@ -82,6 +82,7 @@ describe('faults: rolling restart under a steady stream of events', () => {
     const pub = uid('restart-pub');
     const P = `presence-${uid('restart')}`;
     const stream = new EventStream({ sdk: lb.sdk({ timeout: 3000 }), channels: [pub, P], ratePerSecond: RATE });
+    t.after(() => stream.stop()); // also when the test fails half-way
     const ledger = new Ledger(stream);
     const clients = [];
     let commandAt = 0;

@@ -21,7 +21,8 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
 {
     /// <summary>
     /// The last slot starts this long after the command. A graceful stop takes 1-4 s more (clients answer the
-    /// close, members leave everywhere), so every node has restarted within about 10 s.
+    /// close, members leave everywhere), so every node has restarted within about 10 s when restarted nodes are ready
+    /// within a few seconds; a slower start delays the next node's turn instead.
     /// </summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan MaxSpacing = TimeSpan.FromSeconds(2);

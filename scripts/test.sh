@@ -25,6 +25,8 @@ dotnet tools/Bench/bin/Debug/net10.0/Broadcaster.Bench.dll --smoke || failed=1
 
 echo "== end-to-end tests (pusher-js, Laravel Echo, pusher SDK; single node, cluster, nginx, TLS)"
 bash scripts/install-test-deps.sh || exit 1
+# dotnet-gcdump (dotnet-tools.json): the churn suite reads the nodes' live managed heap with it.
+dotnet tool restore -v q || exit 1
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error) || exit 1
 (cd tests/e2e && npm test) 2>&1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1

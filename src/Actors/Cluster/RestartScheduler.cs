@@ -7,25 +7,35 @@ namespace Broadcaster.Actors.Cluster;
 /// <summary>
 /// Rolling restart of the whole cluster. The node that receives the command gives every Up node a slot, spread
 /// over <see cref="Window"/> so all have restarted within it, and tells each node's restart scheduler its slot. At its slot a
-/// node restarts gracefully (clients get 4200 and reconnect to the others) unless it is the only node still Up,
-/// in which case it waits until another is back, so the cluster never has all nodes down at once.
+/// node restarts gracefully (clients get 4200 and reconnect to the others) once another node is ready, so the cluster
+/// never has all nodes down at once.
+/// <para>
+/// Ready, not merely Up: a restarted node is Up as soon as it has joined, which on a loaded host can be seconds before it
+/// listens and links with the others, and a node serves no client before it has been ready. Counting Up members let the
+/// last old node go while the new ones could not serve yet, and every client was without a node for seconds. So at its
+/// slot the node asks the other reachable Up nodes' status actors (<see cref="GetNodeStatus"/>, which nodes of earlier
+/// versions answer too) and goes at the first that answers ready, asking again every half second.
+/// </para>
 /// </summary>
 public sealed class RestartScheduler : ReceiveActor, IWithTimers
 {
     /// <summary>
     /// The last slot starts this long after the command. A graceful stop takes 1-4 s more (clients answer the
-    /// close, members leave everywhere), so every node has restarted within about 10 s.
+    /// close, members leave everywhere), so every node has restarted within about 10 s when restarted nodes are ready
+    /// within a few seconds; a slower start delays the next node's turn instead.
     /// </summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan MaxSpacing = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxWaitForOthers = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AskAgain = TimeSpan.FromMilliseconds(500);
 
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly TimeProvider _time;
     private DateTimeOffset? _waitingSince;
     private string _requestedBy = "";
-    /// <summary>Up nodes other than this one when its slot arrived, right after the command.</summary>
-    private int _othersAtCommand;
+    private bool _restarting;
+    /// <summary>Other Up nodes when the slot was given: zero only for a cluster of one, which has nobody to wait for.</summary>
+    private int _othersAtRequest;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -46,33 +56,45 @@ public sealed class RestartScheduler : ReceiveActor, IWithTimers
         Receive<RestartNode>(r =>
         {
             _requestedBy = r.RequestedBy;
-            _othersAtCommand = OthersUp();
+            _othersAtRequest = _cluster.State.Members.Count(m => m.Status == MemberStatus.Up && !m.Address.Equals(_cluster.SelfAddress));
             Timers.StartSingleTimer("restart", Go.Instance, TimeSpan.FromMilliseconds(Math.Max(0, r.DelayMs)));
         });
         Receive<Go>(_ =>
         {
-            // Alone also when the nodes restarted before this one have left and none is back yet: they are then no
-            // longer members at all, and restarting now would take the whole cluster down.
-            var others = OthersUp();
-            var alone = others == 0 && (_othersAtCommand > 0 || _cluster.State.Members.Count > 1);
+            if (_restarting) return;
             _waitingSince ??= _time.GetUtcNow();
-            if (alone && _time.GetUtcNow() - _waitingSince < MaxWaitForOthers)
+            var others = _cluster.State.Members.Where(m => m.Status == MemberStatus.Up && !m.Address.Equals(_cluster.SelfAddress)
+                                                           && !_cluster.State.Unreachable.Contains(m)).ToList();
+            // A cluster of one has nobody to wait for; after MaxWaitForOthers the restart goes ahead regardless. A node
+            // that is alone only because the others are restarting waits for them: that is when all would be down.
+            if (_othersAtRequest == 0 || _time.GetUtcNow() - _waitingSince >= MaxWaitForOthers)
             {
-                Timers.StartSingleTimer("restart", Go.Instance, TimeSpan.FromMilliseconds(500));
+                Restart(restart);
                 return;
             }
-            restart(_requestedBy);
+            foreach (var member in others)
+                Context.ActorSelection(new RootActorPath(member.Address) / Self.Path.Parent.Elements / "status").Tell(GetNodeStatus.Instance);
+            Timers.StartSingleTimer("restart", Go.Instance, AskAgain);
         });
+        Receive<NodeStatusReport>(report =>
+        {
+            if (report.Ready && !_restarting) Restart(restart);
+        });
+        // A status actor whose own asks timed out answers with a failure: not ready, ask again at the next round.
+        Receive<Status.Failure>(_ => { });
     }
 
-    private int OthersUp() => _cluster.State.Members.Count(m => m.Status == MemberStatus.Up && !m.Address.Equals(_cluster.SelfAddress)
-                                                                && !_cluster.State.Unreachable.Contains(m));
+    private void Restart(Action<string> restart)
+    {
+        _restarting = true;
+        Timers.Cancel("restart");
+        restart(_requestedBy);
+    }
 
     /// <summary>
     /// Other nodes first, then the seeds, the first seed last. The first seed is the one node that forms a new
     /// cluster of its own when it starts and no other seed answers; restarting it last means the others are back
-    /// and answer it, so the cluster never splits in two. Without seeds (cluster bootstrap) no node is special: a
-    /// restarted node joins whatever cluster a contact point names, and the node that took the command goes last.
+    /// and answer it, so the cluster never splits in two.
     /// </summary>
     private List<Member> RestartOrder(IEnumerable<Member> members)
     {

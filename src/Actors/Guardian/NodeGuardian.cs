@@ -42,7 +42,7 @@ public sealed class NodeGuardian : ReceiveActor
         var statistics = Start(StatisticsRecorder.Props(settings.Statistics), "statistics");
         var dashboard = Start(DashboardRelay.Props(settings.Dashboard ?? new NoDashboard(self)), "dashboard");
         var bus = Start(NodeBus.Props(topic, new BusRoutes(channels, presence, counts, users, statistics, dashboard), settings.Connections.Counters), "bus");
-        var status = Start(NodeStatusActor.Props(bus, channels, presence, settings.ConnectionCounter, settings.QueryTimeout), "status");
+        var status = Start(NodeStatusActor.Props(bus, channels, presence, settings.ConnectionCounter, settings.QueryTimeout, settings.Serving), "status");
         var restarts = Start(RestartScheduler.Props(settings.Restart, settings.Time), "restarts");
         var refs = new NodeRefs(connections, channels, presence, bus, status, restarts, events) {
             Users = users, Webhooks = webhooks, Statistics = statistics, Dashboard = dashboard,

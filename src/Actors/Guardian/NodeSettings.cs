@@ -43,6 +43,13 @@ public sealed record NodeSettings
     /// <summary>Called when this node's turn in a rolling restart comes, with who asked for it.</summary>
     public Action<string> Restart { get; init; } = _ => { };
 
+    /// <summary>
+    /// True while the node serves clients: it listens, has been ready since it started, and is not stopping. A node
+    /// that does not serve is not ready for the status command, nor for another node's rolling restart, which waits
+    /// for a ready node (a node is Up, and its bus linked, before it listens).
+    /// </summary>
+    public Func<bool> Serving { get; init; } = () => true;
+
     /// <summary>How long one node waits for another's answer (<c>broadcaster.cluster.query-timeout</c>).</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -41,7 +41,7 @@ public static class AdminClient
                 Console.Error.WriteLine($"broadcaster: {command} failed: {(int)response.StatusCode} {text}");
                 return 1;
             }
-            Console.WriteLine(command == "status" ? StatusTable(text) : "Rolling restart started: the nodes stop one after another and every node has restarted within about 10 s.");
+            Console.WriteLine(command == "status" ? StatusTable(text) : "Rolling restart started: the nodes stop one after another and every node has restarted within about 10 s (later if restarted nodes are slow to be ready: a node goes only once another serves).");
             return 0;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

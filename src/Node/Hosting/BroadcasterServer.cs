@@ -107,6 +107,7 @@ public sealed class BroadcasterServer : IAsyncDisposable
         builder.Services.AddSingleton(new AppDirectory(options.Apps));
         builder.Services.AddSingleton<AppConnectionCounter>();
         builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<TimeProvider>(), options.KeepAliveInterval));
+        builder.Services.AddSingleton<ReadinessGate>();
         builder.Services.AddSingleton<PusherWebSocketEndpoint>();
         builder.Services.AddSingleton<PusherConnectionMiddleware>();
         builder.Services.AddSingleton<OwnedSocket>();
@@ -136,19 +137,20 @@ public sealed class BroadcasterServer : IAsyncDisposable
         Webhooks.WebhookDispatcher? dispatcher = null;
         var liveLog = web.Services.GetRequiredService<Dashboard.LiveLog>();
         var feed = web.Services.GetRequiredService<Dashboard.DashboardFeed>();
+        var tracker = web.Services.GetRequiredService<ConnectionTracker>();
+        var gate = web.Services.GetRequiredService<ReadinessGate>();
         var actors = started = await NodeActorsFactory.CreateAsync(options, web.Services.GetRequiredService<ILoggerFactory>(),
             web.Services.GetRequiredService<AppConnectionCounter>(), web.Services.GetRequiredService<NodeMetrics>(), restart.Request,
             clock,
             materializer => dispatcher = new Webhooks.WebhookDispatcher(options.Webhooks,
                 web.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Webhooks.WebhookHttp.ClientName), materializer,
                 web.Services.GetRequiredService<Webhooks.WebhookCounters>(), web.Services.GetRequiredService<ILogger<Webhooks.WebhookDispatcher>>()),
-            new NodeExtras(statistics, feed, liveLog));
+            new NodeExtras(statistics, feed, liveLog, () => gate.IsOpen && !tracker.ShuttingDown));
         feed.Actors = actors;
         liveLog.Node = Cluster.NodeName.Self(actors.System);
         liveLog.Publish = actors.Refs.PublishToPeers;
         var sampler = StatisticsHosting.StartSampler(options, web.Services.GetRequiredService<NodeMetrics>(), actors, clock);
         NodeEndpoints.Map(web, options);
-        var tracker = web.Services.GetRequiredService<ConnectionTracker>();
         // SIGTERM: clients get 4200 and reconnect elsewhere while Kestrel drains; the node leaves the cluster after.
         web.Lifetime.ApplicationStopping.Register(() => DrainAsync(tracker, actors, options.Cluster.QueryTimeout).GetAwaiter().GetResult());
         var server = new BroadcasterServer(web, actors, options) { _restart = restart, _webhooks = dispatcher, _statistics = statistics, _sampler = sampler };
@@ -164,6 +166,8 @@ public sealed class BroadcasterServer : IAsyncDisposable
         try
         {
             await web.StartAsync();
+            // Only once it listens: an open gate is what tells the other nodes this one serves (NodeSettings.Serving).
+            _ = gate.WatchAsync(actors.Bus, options.Cluster.QueryTimeout, web.Lifetime.ApplicationStopping);
         }
         catch (IOException e)
         {

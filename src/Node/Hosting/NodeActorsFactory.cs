@@ -44,6 +44,7 @@ public static class NodeActorsFactory
             Dashboard = extras?.Dashboard,
             ConnectionCounter = counter,
             Restart = who => restart($"rolling restart requested by {who}"),
+            Serving = extras?.Serving ?? (() => true),
             QueryTimeout = options.Cluster.QueryTimeout,
             Time = time,
         };

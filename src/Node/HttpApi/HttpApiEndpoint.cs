@@ -13,7 +13,7 @@ namespace Broadcaster.Node.HttpApi;
 /// </summary>
 public sealed class HttpApiEndpoint(
     BroadcasterOptions options, AppDirectory apps, HttpApiHandlers handlers, SignedRequest signed, ApiRateLimiter rateLimiter,
-    NodeMetrics metrics, ILogger<HttpApiEndpoint> logger)
+    ReadinessGate readiness, NodeMetrics metrics, ILogger<HttpApiEndpoint> logger)
 {
     private const string BytesReadKey = "broadcaster.bytes-read";
 
@@ -53,6 +53,12 @@ public sealed class HttpApiEndpoint(
                 metrics.For(app.Id).HttpRateLimitHit();
                 context.Response.Headers.RetryAfter = "1";
                 throw new ApiError(429, $"Too many requests: at most {options.ApiRequestsPerSecond} API calls per second for this app");
+            }
+            // Until the node has linked with the others, an event it accepted would reach none of their clients.
+            if (!await readiness.WaitAsync(options.Cluster.QueryTimeout, context.RequestAborted))
+            {
+                context.Response.Headers.RetryAfter = "1";
+                throw new ApiError(503, "This node is joining the cluster: try again shortly, or another node");
             }
             var answer = await handlers.HandleAsync(app, route, context.Request.Query, body);
             return (200, answer.Body, answer.MissingNodes);

@@ -21,7 +21,7 @@ namespace Broadcaster.Node.WebSockets;
 /// </summary>
 public sealed class PusherWebSocketEndpoint(
     BroadcasterOptions options, AppDirectory apps, AppConnectionCounter counter, NodeActors actors,
-    ConnectionTracker tracker, NodeMetrics metrics, ILogger<PusherWebSocketEndpoint> logger)
+    ConnectionTracker tracker, ReadinessGate readiness, NodeMetrics metrics, ILogger<PusherWebSocketEndpoint> logger)
 {
     /// <summary>The route's handler, for upgrades Kestrel's HTTP layer parsed (and for plain requests, which get 400).</summary>
     public async Task HandleAsync(HttpContext context, string key)
@@ -65,6 +65,13 @@ public sealed class PusherWebSocketEndpoint(
         if (AppRefusal(app, request) is { } refusal)
         {
             await RefuseAsync(pipe, abort, refusal.Code, refusal.Message, aborted);
+            return;
+        }
+        // Until the node has linked with the others its clients would miss their events: the client waits, and is
+        // sent elsewhere (4200: pusher-js reconnects at once, through the load balancer) if that takes too long.
+        if (!await readiness.WaitAsync(options.Cluster.QueryTimeout, aborted))
+        {
+            if (!aborted.IsCancellationRequested) await RefuseAsync(pipe, abort, 4200, "Server is starting. Please reconnect shortly.", aborted);
             return;
         }
         if (!tracker.TryReserve(options.MaxConnections))

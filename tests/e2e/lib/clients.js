@@ -109,8 +109,8 @@ class ClientPool {
     return { echo, pusher: client };
   }
 
-  /** Official server SDK for app-id (or another app / a wrong secret). */
-  sdk({ appId = 'app-id', key = 'app-key', secret = 'app-secret' } = {}) {
+  /** Official server SDK for app-id (or another app / a wrong secret); `timeout` per request in ms. */
+  sdk({ appId = 'app-id', key = 'app-key', secret = 'app-secret', timeout = 10000 } = {}) {
     return new PusherServer({
       appId,
       key,
@@ -119,7 +119,7 @@ class ClientPool {
       port: String(this.server.port),
       useTLS: false,
       encryptionMasterKeyBase64: this.auth.masterKeyBase64,
-      timeout: 10000,
+      timeout,
     });
   }
 

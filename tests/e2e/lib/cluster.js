@@ -49,10 +49,10 @@ function httpGetJson(url, timeoutMs = 2000) {
 
 /** Stable address of one node: the object survives a restart of the node on the same ports. */
 class NodeSlot {
-  constructor(index, port, clusterPort, managementPort = null) {
+  constructor(index, port, clusterPort, managementPort = null, host = '127.0.0.1') {
     this.index = index;
     this.name = `node${index}`;
-    this.host = '127.0.0.1';
+    this.host = host;
     this.port = port;
     this.clusterPort = clusterPort;
     this.managementPort = managementPort; // bootstrap clusters: the node's Akka.Management endpoint
@@ -73,6 +73,7 @@ class NodeSlot {
 const liveClusters = new Set();
 process.on('exit', () => {
   for (const cluster of liveClusters) {
+    if (cluster.topology) cluster.topology.tearDown();
     for (const slot of cluster.slots) {
       if (slot.server && !slot.server.exited) {
         try {
@@ -93,7 +94,8 @@ process.on('exit', () => {
 });
 
 class Cluster {
-  constructor({ size, config, dir, bootstrap = false }) {
+  constructor({ size, config, dir, bootstrap = false, topology = null }) {
+    this.topology = topology;
     this.size = size;
     this.config = config;
     this.dir = dir;
@@ -104,15 +106,23 @@ class Cluster {
     this.lastReady = [];
   }
 
-  static async start({ size = 3, config = CLUSTER_CONFIG, nginx = true, bootstrap = false, order = null, delayMs = 0 } = {}) {
+  /**
+   * `bootstrap`: no seed list, the nodes find each other through config discovery (started in `order`, `delayMs`
+   * apart, when given). `topology` (lib/netns.js): each node runs in a network namespace of its own, on its own
+   * address; set up here and torn down by stop().
+   */
+  static async start({ size = 3, config = CLUSTER_CONFIG, nginx = true, bootstrap = false, order = null, delayMs = 0, topology = null } = {}) {
     if (nginx) nginxBinary(); // fail before starting nodes when nginx is missing
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-cluster-'));
-    const cluster = new Cluster({ size, config, dir, bootstrap });
+    const cluster = new Cluster({ size, config, dir, bootstrap, topology });
     liveClusters.add(cluster);
     try {
+      if (topology) topology.setUp();
       const unique = portAllocator();
-      for (let i = 0; i < size; i++) cluster.slots.push(new NodeSlot(i, await unique(), await unique(), bootstrap ? await unique() : null));
-      cluster.seeds = bootstrap ? [] : cluster.slots.map((s) => `127.0.0.1:${s.clusterPort}`);
+      for (let i = 0; i < size; i++) {
+        cluster.slots.push(new NodeSlot(i, await unique(), await unique(), bootstrap ? await unique() : null, topology ? topology.hostOf(i) : '127.0.0.1'));
+      }
+      cluster.seeds = bootstrap ? [] : cluster.slots.map((s) => `${s.host}:${s.clusterPort}`);
       if (order) {
         for (const [k, index] of order.entries()) {
           if (k > 0 && delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
@@ -125,7 +135,7 @@ class Cluster {
         if (failed) throw failed.reason;
       }
       await cluster.waitReady();
-      if (nginx) cluster.nginx = await startNginx({ upstreamPorts: cluster.slots.map((s) => s.port) });
+      if (nginx) cluster.nginx = await startNginx({ upstreams: cluster.slots.map((s) => `${s.host}:${s.port}`) });
       return cluster;
     } catch (err) {
       const out = cluster.output(40);
@@ -143,8 +153,11 @@ class Cluster {
     return this.slots.filter((s) => s.up);
   }
 
-  /** Starts (or restarts, on the same ports) node `index`; by default waits until the cluster is ready. */
-  async startNode(index, { waitReady = true } = {}) {
+  /**
+   * Starts (or restarts, on the same ports) node `index`; by default waits until the cluster is ready. `waitUp:
+   * false` returns once the process runs (a node started while cut off cannot be asked for /up).
+   */
+  async startNode(index, { waitReady = true, waitUp = true } = {}) {
     const slot = this.slots[index];
     if (slot.up) throw new Error(`${slot.name} is already running`);
     const nodeDir = path.join(this.dir, `${slot.name}-${Date.now().toString(36)}`);
@@ -157,13 +170,18 @@ class Cluster {
       debug: true,
       name: slot.name,
       tmpDir: nodeDir,
-      env: this.bootstrap
-        ? {
-            BROADCASTER_DISCOVERY_METHOD: 'config',
-            BROADCASTER_DISCOVERY_ENDPOINTS: this.slots.map((s) => `127.0.0.1:${s.managementPort}`).join(','),
-            BROADCASTER_MANAGEMENT_PORT: String(slot.managementPort),
-          }
-        : {},
+      waitUp,
+      ...(this.topology ? { host: slot.host, wrap: this.topology.wrap(index) } : {}),
+      env: {
+        ...(this.topology ? { BROADCASTER_CLUSTER_HOSTNAME: slot.host } : {}),
+        ...(this.bootstrap
+          ? {
+              BROADCASTER_DISCOVERY_METHOD: 'config',
+              BROADCASTER_DISCOVERY_ENDPOINTS: this.slots.map((s) => `${s.host}:${s.managementPort}`).join(','),
+              BROADCASTER_MANAGEMENT_PORT: String(slot.managementPort),
+            }
+          : {}),
+      },
     });
     if (waitReady) await this.waitReady();
     return slot;
@@ -235,6 +253,7 @@ class Cluster {
   async stop() {
     if (this.nginx) await this.nginx.stop();
     await Promise.all(this.slots.map((s) => (s.server ? s.server.stop() : null)));
+    if (this.topology) this.topology.tearDown();
     liveClusters.delete(this);
     try {
       fs.rmSync(this.dir, { recursive: true, force: true });

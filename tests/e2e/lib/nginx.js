@@ -38,8 +38,12 @@ function nginxBinary() {
   );
 }
 
-function nginxConfig({ dir, port, upstreamPorts }) {
-  const servers = upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=3s;`).join('\n');
+/**
+ * `upstreams`: "host:port" of each node; `upstreamPorts`: the same on 127.0.0.1. `maxFails`: nginx's max_fails per
+ * upstream (0: a refused node is never set aside, the next request tries it again).
+ */
+function nginxConfig({ dir, port, upstreamPorts = [], upstreams = upstreamPorts.map((p) => `127.0.0.1:${p}`), maxFails = 1 }) {
+  const servers = upstreams.map((u) => `    server ${u} max_fails=${maxFails} fail_timeout=3s;`).join('\n');
   // As root the master would switch its workers to the packaged default user, which cannot enter
   // a 0700 temp directory; keep the workers as the current user instead.
   const user = typeof process.getuid === 'function' && process.getuid() === 0 ? 'user root root;\n' : '';
@@ -82,6 +86,8 @@ ${servers}
       proxy_send_timeout 120s;
       proxy_connect_timeout 2s;
       proxy_buffering off;
+      # Which node answered (the last one tried): the fault suites account for every event by the node that accepted it.
+      add_header X-Upstream $upstream_addr always;
       # A node that is gone refuses the connection: try the next one (also for POST, since a
       # refused connection never received the request).
       proxy_next_upstream error timeout http_502;
@@ -118,15 +124,15 @@ class Nginx extends ForegroundProcess {
 }
 
 /**
- * Writes nginx.conf for `upstreamPorts` into a new temp dir, checks it with `nginx -t`, starts
+ * Writes nginx.conf for `upstreamPorts` (or `upstreams`, "host:port") into a new temp dir, checks it with `nginx -t`, starts
  * nginx in the foreground and waits (bounded) until its port accepts connections.
  */
-async function startNginx({ upstreamPorts, timeoutMs = 10000 } = {}) {
+async function startNginx({ upstreamPorts, upstreams, maxFails, timeoutMs = 10000 } = {}) {
   const bin = nginxBinary();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-nginx-'));
   const port = await freePort();
   const confFile = path.join(dir, 'nginx.conf');
-  fs.writeFileSync(confFile, nginxConfig({ dir, port, upstreamPorts }));
+  fs.writeFileSync(confFile, nginxConfig({ dir, port, upstreamPorts, upstreams, maxFails }));
 
   const check = spawnSync(bin, ['-t', '-c', confFile, '-p', dir + '/', '-e', path.join(dir, 'error.log')], { encoding: 'utf8' });
   if (check.error) throw new Error(`cannot run ${bin}: ${check.error.message}`);

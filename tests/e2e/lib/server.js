@@ -75,13 +75,15 @@ function requireDll() {
 }
 
 /**
- * Spawns `dotnet <dll> serve --host 127.0.0.1 --port <port> --config <configFile> <extraArgs...>` in `cwd`
- * with output piped and `env` added to the environment. Returns { proc, args }.
+ * Spawns `dotnet <dll> serve --host <host> --port <port> --config <configFile> <extraArgs...>` in `cwd`
+ * with output piped and `env` added to the environment. `wrap` is a command prefix that execs dotnet (for
+ * `ip netns exec <ns>`: the child's pid is still the node's). Returns { proc, args }.
  */
-function spawnNode({ dll, port, configFile, cwd, extraArgs = [], env = {} }) {
-  const args = [dll, 'serve', '--host', '127.0.0.1', '--port', String(port), '--config', configFile, ...extraArgs];
+function spawnNode({ dll, port, configFile, cwd, extraArgs = [], env = {}, host = '127.0.0.1', wrap = [] }) {
+  const args = [dll, 'serve', '--host', host, '--port', String(port), '--config', configFile, ...extraArgs];
   runLog.rememberSecretsOfFile(configFile, env);
-  const proc = spawn('dotnet', args, {
+  const [command, ...prefix] = [...wrap, 'dotnet'];
+  const proc = spawn(command, [...prefix, ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', ...env },
@@ -90,12 +92,12 @@ function spawnNode({ dll, port, configFile, cwd, extraArgs = [], env = {} }) {
 }
 
 class BroadcasterServer {
-  constructor({ port, proc, configFile, tmpDir, dll, name = 'node', clusterPort = null, keepTmpDir = false }) {
+  constructor({ port, proc, configFile, tmpDir, dll, name = 'node', clusterPort = null, keepTmpDir = false, host = '127.0.0.1' }) {
     this.name = name;
     this.port = port;
     this.clusterPort = clusterPort;
     this.keepTmpDir = keepTmpDir;
-    this.host = '127.0.0.1';
+    this.host = host;
     this.proc = proc;
     this.configFile = configFile;
     this.tmpDir = tmpDir;
@@ -170,9 +172,11 @@ class BroadcasterServer {
  *   debug        --debug (logs every connection with its socket id)
  *   name         label used in logs and error messages
  *   tmpDir       existing directory for the config file (kept on stop; the caller owns it)
- *   env          environment variables added to the node's (e.g. BROADCASTER_MANAGEMENT_PORT)
+ *   host, wrap   address to serve on and a command prefix (lib/netns.js: the node's own namespace and address)
+ *   env          added to the node's environment
+ *   waitUp       false: return once spawned (a node started cut off cannot be reached to ask /up)
  */
-async function startServer({ config = DEFAULT_CONFIG, port: fixedPort, clusterPort, seeds = [], debug = false, name = 'node', tmpDir: givenTmpDir, env = {} } = {}) {
+async function startServer({ config = DEFAULT_CONFIG, port: fixedPort, clusterPort, seeds = [], debug = false, name = 'node', tmpDir: givenTmpDir, host = '127.0.0.1', wrap = [], env = {}, waitUp = true } = {}) {
   const dll = dllPath();
   if (!fs.existsSync(dll)) {
     throw new Error(
@@ -190,9 +194,9 @@ async function startServer({ config = DEFAULT_CONFIG, port: fixedPort, clusterPo
   if (clusterPort) extraArgs.push('--cluster-port', String(clusterPort));
   for (const seed of seeds) extraArgs.push('--seed', seed);
   if (debug) extraArgs.push('--debug');
-  const { proc, args } = spawnNode({ dll, port, configFile, cwd: tmpDir, extraArgs, env });
-  const server = new BroadcasterServer({ port, proc, configFile, tmpDir, dll, name, clusterPort, keepTmpDir: Boolean(givenTmpDir) });
-  server.push(`[e2e] started: dotnet ${args.join(' ')}`);
+  const { proc, args } = spawnNode({ dll, port, configFile, cwd: tmpDir, extraArgs, env, host, wrap });
+  const server = new BroadcasterServer({ port, proc, configFile, tmpDir, dll, name, clusterPort, keepTmpDir: Boolean(givenTmpDir), host });
+  server.push(`[e2e] started: ${[...wrap, 'dotnet'].join(' ')} ${args.join(' ')}`);
   let spawnError = null;
   proc.on('error', (err) => {
     spawnError = err;
@@ -201,6 +205,7 @@ async function startServer({ config = DEFAULT_CONFIG, port: fixedPort, clusterPo
 
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
+    if (!waitUp) break;
     if (spawnError || server.exited) {
       await server.stop();
       throw new Error(

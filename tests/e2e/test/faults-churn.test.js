@@ -26,7 +26,7 @@ const MEASURED_BURSTS = Number(process.env.E2E_CHURN_BURSTS || 3);
 // live heap within LIVE_MIB (nothing of the bursts still referenced, but for the liveness wheel's entries of the
 // connections closed within the last activity-timeout, about 0.5 KiB each), and RSS within RSS_MIB. RSS does not
 // go back to an idle node's: the runtime keeps committed memory for the next storm, and it grows over the first
-// bursts to a plateau (measured: docs/reliability-faults.md), so this bound only catches growth beyond it.
+// bursts to a plateau (measured: docs/reliability.md), so this bound only catches growth beyond it.
 const LIVE_MIB = 4;
 const RSS_MIB = 64;
 

@@ -25,7 +25,7 @@ const DOWN_AFTER_MS = 2000;
 // more for this 2-core machine, which runs other suites beside this one; the measured figure is reported.
 const PRESENCE_BOUND_MS = FAILURE_TIMEOUT_MS + DOWN_AFTER_MS + 2000 + 3000;
 // An event the victim answered this shortly before its kill may not have left its process: at most once there
-// (on a loaded host the send to the peers can lag the HTTP answer by most of a second; docs/reliability-faults.md).
+// (on a loaded host the send to the peers can lag the HTTP answer by most of a second; docs/reliability.md).
 const CRASH_RISK_MS = 2000;
 
 describe('faults: kill -9 of a node under a steady stream of events', () => {

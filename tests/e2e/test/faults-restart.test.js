@@ -38,7 +38,7 @@ const OUTAGE_BOUND_MS = 5000;
 // nginx sets an upstream that refused a connection aside for fail_timeout (max_fails=1, as lib/nginx.js and
 // deploy/nginx.conf have it). A restarted node refuses while it starts, so nginx still avoids it for seconds after it
 // is ready and the next node's turn has come; the draining node answers each new socket with 4200 at once, and
-// pusher-js, sent back to it again and again, backs off for about 15 s (measured: docs/reliability-faults.md). With
+// pusher-js, sent back to it again and again, backs off for about 15 s (measured: docs/reliability.md). With
 // max_fails=0 nginx tries every node at each connect, and the outage is what the server makes it.
 // E2E_NGINX_MAX_FAILS=1 runs this suite the other way.
 const NGINX_MAX_FAILS = Number(process.env.E2E_NGINX_MAX_FAILS || 0);

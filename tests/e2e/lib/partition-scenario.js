@@ -29,7 +29,7 @@ const REMOVAL_BOUND_MS = FAILURE_TIMEOUT_MS + DOWN_AFTER_MS + 2000 + 3000;
 // up after pongTimeout (its defaults, 120 s and 30 s, are shortened here so the test takes seconds).
 const CLIENT_OPTIONS = { activityTimeout: 2000, pongTimeout: 2000 };
 // An event the victim answered this shortly before the cut may not have left it (at most once; measured: up to
-// about 0.9 s on this loaded machine, docs/reliability-faults.md): not required elsewhere, counted apart.
+// about 0.9 s on this loaded machine, docs/reliability.md): not required elsewhere, counted apart.
 const RISK_MS = 2000;
 
 /** `h`: useCluster({ topology, ... }) with nginx; `t`: the running test. */

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Broadcaster.Bench.Baseline;
+using Broadcaster.Bench.Fuzz;
 using Broadcaster.Bench.Measure;
 using Broadcaster.Bench.Scenarios;
 using Broadcaster.Bench.Servers;
@@ -43,6 +44,7 @@ public static class Program
         };
         var log = Console.Error;
         using var context = new ScenarioContext(options.Sizes, launcher, log, cancel.Token);
+        if (options.Fuzz) return await FuzzMode.RunAsync(options.Cases, options.Seed, options.Parallel, context, Console.Out);
         var loadAtStart = LoadAverage();
         context.Log($"Broadcaster benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, node {launcher.NodeDll}, " +
                     $"runs={options.Runs}, scenarios={string.Join(",", options.Scenarios)}{(options.Quick ? ", quick" : "")}" +

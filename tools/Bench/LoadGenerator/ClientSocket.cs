@@ -116,8 +116,7 @@ public sealed class ClientSocket : IFrameHandler
     }
 
     /// <summary>Sends <c>pusher:unsubscribe</c> for <paramref name="channel"/>; the server sends no reply.</summary>
-    public void Unsubscribe(string channel) =>
-        SendText(Encoding.UTF8.GetBytes($$$"""{"event":"pusher:unsubscribe","data":{"channel":"{{{channel}}}"}}"""));
+    public void Unsubscribe(string channel) => SendText(SubscribeMessages.Unsubscribe(channel));
 
     /// <summary>
     /// Starts the closing handshake (close 1000), as a client that leaves politely: the server answers with its own close

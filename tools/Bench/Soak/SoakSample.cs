@@ -1,0 +1,27 @@
+using Broadcaster.Bench.Measure;
+using Broadcaster.Bench.Servers;
+
+namespace Broadcaster.Bench.Soak;
+
+/// <summary>
+/// The node at one moment of the soak: from outside (<c>/proc</c>: CPU, resident memory, threads, open file
+/// descriptors) and from its own <c>/metrics</c> (managed heap, collections, what it holds).
+/// </summary>
+public sealed record SoakSample(TimeSpan Elapsed, ProcessSample Process, int OpenFds, MetricsSample Metrics)
+{
+    public double Minutes => Elapsed.TotalMinutes;
+
+    /// <summary>
+    /// Descriptors that are not WebSocket connections: the connection count moves with every wave, so a leaked
+    /// descriptor shows here and not in <see cref="OpenFds"/>, which the waves make jump by hundreds.
+    /// </summary>
+    public long FdsBeyondSockets => OpenFds - Metrics.Connected;
+
+    public static async Task<SoakSample> TakeAsync(TimeSpan elapsed, ServerProcess server, HttpClient http, CancellationToken cancel)
+    {
+        var process = server.Sample();
+        var fds = Directory.EnumerateFileSystemEntries($"/proc/{server.Pid}/fd").Count();
+        var metrics = await MetricsSample.ScrapeAsync(http, server, cancel);
+        return new SoakSample(elapsed, process, fds, metrics);
+    }
+}

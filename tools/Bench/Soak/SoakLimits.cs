@@ -3,7 +3,7 @@ namespace Broadcaster.Bench.Soak;
 /// <summary>
 /// How much growth the soak's verdict lets pass. Placeholder values until measured.
 /// </summary>
-public sealed record SoakLimits(double RssMiBPerMinute, double HeapAfterGcMiBPerMinute, double ThreadsPerMinute, double FdsPerMinute, int EndFdsOverStart)
+public sealed record SoakLimits(double RssMiBPerMinute, double HeapAfterGcMiBPerMinute, double ThreadsPerMinute, double FdsPerMinute, int EndFdsOverRun)
 {
     public static readonly SoakLimits Long = new(8, 4, 2, 2, 20);
     public static readonly SoakLimits Short = new(40, 20, 10, 10, 20);

@@ -1,3 +1,5 @@
+using Broadcaster.Bench.Measure;
+
 namespace Broadcaster.Bench.Soak;
 
 /// <summary>
@@ -21,4 +23,11 @@ public sealed record SoakOutcome(
     public IReadOnlyList<SoakSample> SecondHalf => Samples.Where(s => s.Elapsed >= Duration / 2).ToList();
 
     public SoakSlopes Slopes => SoakSlopes.Of(SecondHalf);
+
+    /// <summary>
+    /// The descriptors the node held besides its sockets while it ran (median over the second half): its files, pipes,
+    /// the assemblies it loaded on the way and the HTTP API's connections. With every client gone it should hold no
+    /// more; comparing with before the first client instead would count the assemblies the run made it load.
+    /// </summary>
+    public double RunFdsBeyondSockets => Stats.Median(SecondHalf.Select(s => (double)s.FdsBeyondSockets));
 }

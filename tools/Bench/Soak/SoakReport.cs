@@ -31,7 +31,8 @@ public static class SoakReport
         output.WriteLine($"  resident memory {slopes.RssMiB:+0.00;-0.00} MiB/min (at most {limits.RssMiBPerMinute}), heap after GC {slopes.HeapAfterGcMiB:+0.00;-0.00} MiB/min " +
                   $"(at most {limits.HeapAfterGcMiBPerMinute}), threads {slopes.Threads:+0.00;-0.00}/min (at most {limits.ThreadsPerMinute}), " +
                   $"descriptors beyond sockets {slopes.FdsBeyondSockets:+0.00;-0.00}/min (at most {limits.FdsPerMinute})");
-        output.WriteLine($"  after the run: {o.End.OpenFds} descriptors ({o.End.OpenFds - o.Start.OpenFds:+0;-0} on before, at most +{limits.EndFdsOverStart}), " +
+        output.WriteLine($"  after the run: {o.End.OpenFds} descriptors ({o.End.OpenFds - o.RunFdsBeyondSockets:+0;-0} on the run's {o.RunFdsBeyondSockets:0} " +
+                         $"besides its sockets, at most +{limits.EndFdsOverRun}; {o.End.OpenFds - o.Start.OpenFds:+0;-0} on before the first client), " +
                   $"{o.End.Process.Threads} threads ({o.End.Process.Threads - o.Start.Process.Threads:+0;-0}), " +
                   $"RSS {o.End.Process.RssBytes / MiB:0} MiB ({(o.End.Process.RssBytes - o.Start.Process.RssBytes) / MiB:+0;-0})");
         output.WriteLine();

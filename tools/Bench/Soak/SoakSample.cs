@@ -17,11 +17,21 @@ public sealed record SoakSample(TimeSpan Elapsed, ProcessSample Process, int Ope
     /// </summary>
     public long FdsBeyondSockets => OpenFds - Metrics.Connected;
 
+    /// <summary>
+    /// Counts the descriptors between two scrapes and keeps the count only when both scrapes saw as many sockets: a
+    /// wave connecting or leaving in between would otherwise put hundreds of sockets on one side of the subtraction
+    /// and not the other. A few tries, then the last one is kept as it is.
+    /// </summary>
     public static async Task<SoakSample> TakeAsync(TimeSpan elapsed, ServerProcess server, HttpClient http, CancellationToken cancel)
     {
-        var process = server.Sample();
-        var fds = Directory.EnumerateFileSystemEntries($"/proc/{server.Pid}/fd").Count();
-        var metrics = await MetricsSample.ScrapeAsync(http, server, cancel);
-        return new SoakSample(elapsed, process, fds, metrics);
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = await MetricsSample.ScrapeAsync(http, server, cancel);
+            var process = server.Sample();
+            var fds = Directory.EnumerateFileSystemEntries($"/proc/{server.Pid}/fd").Count();
+            var metrics = await MetricsSample.ScrapeAsync(http, server, cancel);
+            if (metrics.Connected == before.Connected || attempt == 5) return new SoakSample(elapsed, process, fds, metrics);
+            await Task.Delay(50, cancel);
+        }
     }
 }

@@ -42,9 +42,9 @@ public static class SoakVerdict
         Zero("presence churn: members closed by the node", presence.ClosedByServer);
 
         failures.AddRange(o.Leftovers.Select(l => $"left at the end: {l}"));
-        var fdsOver = o.End.OpenFds - o.Start.OpenFds;
-        if (fdsOver > limits.EndFdsOverStart)
-            failures.Add($"open descriptors at the end: {o.End.OpenFds}, {fdsOver} more than before the first client (at most {limits.EndFdsOverStart})");
+        var fdsOver = o.End.OpenFds - o.RunFdsBeyondSockets;
+        if (fdsOver > limits.EndFdsOverRun)
+            failures.Add($"open descriptors at the end: {o.End.OpenFds}, {fdsOver:0} more than the run's besides its sockets (at most {limits.EndFdsOverRun})");
 
         var slopes = o.Slopes;
         Bound("resident memory", slopes.RssMiB, limits.RssMiBPerMinute, " MiB/min");

@@ -5,10 +5,10 @@ namespace Broadcaster.Bench.Tests.Soak;
 public class SlopeTests
 {
     [Fact]
-    public void A_straight_line_gives_its_slope_per_minute()
+    public void A_straight_line_gives_its_slope()
     {
-        Assert.Equal(3.0, Slope.PerMinute([(0, 10), (1, 13), (2, 16), (3, 19)]), 9);
-        Assert.Equal(-0.5, Slope.PerMinute([(2, 5), (4, 4)]), 9);
+        Assert.Equal(3.0, Slope.Of([(0, 10), (1, 13), (2, 16), (3, 19)]), 9);
+        Assert.Equal(-0.5, Slope.Of([(2, 5), (4, 4)]), 9);
     }
 
     [Fact]
@@ -18,15 +18,24 @@ public class SlopeTests
         var flat = noise.Select((n, i) => (i * 0.5, 100 + n)).ToList();
         var leaking = noise.Select((n, i) => (i * 0.5, 100 + 8 * i * 0.5 + n)).ToList();
 
-        Assert.InRange(Slope.PerMinute(flat), -1, 1);
-        Assert.InRange(Slope.PerMinute(leaking), 7, 9);
+        Assert.InRange(Slope.Of(flat), -2, 2);
+        Assert.InRange(Slope.Of(leaking), 6, 10);
     }
 
     [Fact]
-    public void Fewer_than_two_distinct_times_give_no_slope()
+    public void One_sample_far_off_at_the_end_does_not_make_a_flat_series_look_like_a_leak()
     {
-        Assert.True(double.IsNaN(Slope.PerMinute([])));
-        Assert.True(double.IsNaN(Slope.PerMinute([(1, 5)])));
-        Assert.True(double.IsNaN(Slope.PerMinute([(1, 5), (1, 7)])));
+        // Seven flat samples, then the last one 2.6 higher (a burst in flight when the heap was collected).
+        List<(double, double)> points = [(0.50, 6.4), (0.57, 6.4), (0.64, 6.5), (0.71, 6.4), (0.78, 6.5), (0.85, 6.4), (0.92, 9.0)];
+
+        Assert.InRange(Slope.Of(points), -0.5, 0.5);
+    }
+
+    [Fact]
+    public void Fewer_than_two_distinct_x_give_no_slope()
+    {
+        Assert.True(double.IsNaN(Slope.Of([])));
+        Assert.True(double.IsNaN(Slope.Of([(1, 5)])));
+        Assert.True(double.IsNaN(Slope.Of([(1, 5), (1, 7)])));
     }
 }

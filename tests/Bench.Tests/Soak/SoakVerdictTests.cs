@@ -6,11 +6,15 @@ namespace Broadcaster.Bench.Tests.Soak;
 
 public class SoakVerdictTests
 {
-    private static readonly SoakLimits Limits = new(RssMiBPerMinute: 10, HeapAfterGcMiBPerMinute: 5, ThreadsPerMinute: 2, FdsPerMinute: 2, EndFdsOverRun: 10);
+    private static readonly SoakLimits Limits = new(RssMiBPerMinute: 10, LiveHeapBytesPerConnection: 256, ThreadsPerMinute: 2, FdsPerMinute: 2, EndFdsOverRun: 10);
 
-    private static SoakSample Sample(double minutes, double rssMiB, int threads = 20, int fds = 300, long sockets = 0, double heapMiB = 10) =>
-        new(TimeSpan.FromMinutes(minutes), new ProcessSample(0, 0, (long)(rssMiB * 1048576), 0, threads), fds,
-            new MetricsSample { Connected = sockets, HeapAfterGcBytes = (long)(heapMiB * 1048576) });
+    private static SoakSample Sample(double minutes, double rssMiB, int threads = 20, int fds = 300, long sockets = 0) =>
+        new(TimeSpan.FromMinutes(minutes), new ProcessSample(0, 0, (long)(rssMiB * 1048576), 0, threads), fds, new MetricsSample { Connected = sockets });
+
+    /// <summary>The live heap after every wave (10 a minute, 200 connections each): flat, noisy, and one collection 2.6 MiB off.</summary>
+    private static List<LiveHeapSample> LiveHeap(double bytesPerConnection) =>
+        Enumerable.Range(0, 100).Select(w => new LiveHeapSample(TimeSpan.FromSeconds(6 * w), 200L * w,
+            (long)(6.5 * 1048576 + bytesPerConnection * 200 * w + (w % 3) * 50_000 + (w == 97 ? 2_700_000 : 0)))).ToList();
 
     /// <summary>A clean 10-minute run: flat figures over the second half (samples every minute), nothing lost, nothing left.</summary>
     private static SoakOutcome Clean() => new(
@@ -21,6 +25,7 @@ public class SoakVerdictTests
         Sample(0, 110, fds: 283),
         Enumerable.Range(0, 11).Select(m => Sample(m, 200 + (m % 2 == 0 ? 3 : -3), fds: 950, sockets: 650)).ToList(),
         Sample(10.5, 200, fds: 290),
+        LiveHeap(0),
         []);
 
     [Fact]
@@ -69,6 +74,15 @@ public class SoakVerdictTests
         Assert.Contains(failures, f => f.StartsWith("resident memory grew +12.00 MiB/min", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("threads grew +3.00/min", StringComparison.Ordinal));
         Assert.Equal(2, failures.Count);
+    }
+
+    [Fact]
+    public void A_few_hundred_bytes_kept_per_connection_fail_the_run()
+    {
+        var failures = SoakVerdict.Failures(Clean() with { LiveHeap = LiveHeap(300) }, Limits);
+
+        var failure = Assert.Single(failures);
+        Assert.StartsWith("live heap (after the full collections between waves) grew +300.00 bytes per wave connection", failure);
     }
 
     [Fact]

@@ -24,14 +24,18 @@ public sealed class ConnectionWaves(ClientSettings settings, BenchApp app, Trigg
 
     public WaveTally Tally { get; } = new();
 
-    /// <summary>Waves until <paramref name="stop"/>; the wave under way when it comes finishes.</summary>
-    public async Task RunAsync(CancellationToken stop)
+    /// <summary>
+    /// Waves until <paramref name="stop"/>; the wave under way when it comes finishes. <paramref name="between"/> runs
+    /// after each wave has left, when only the clients that stay all run long are connected: the same state every time.
+    /// </summary>
+    public async Task RunAsync(Func<Task> between, CancellationToken stop)
     {
         for (var wave = 1; !stop.IsCancellationRequested; wave++)
         {
             try
             {
                 await RunWaveAsync(wave);
+                await between();
             }
             catch (Exception e) when (!context.Cancel.IsCancellationRequested)
             {

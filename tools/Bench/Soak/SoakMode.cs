@@ -39,6 +39,8 @@ public static class SoakMode
         try
         {
             var http = context.Http;
+            // Before and after the run, the heap after a full collection: what the node keeps alive when idle.
+            await FullCollection.RunAsync(process, http, cancel);
             var start = await SoakSample.TakeAsync(TimeSpan.Zero, process, http, cancel);
             var settings = ScenarioContext.ClientsOf(process);
             var events = (int)(sizes.SteadyEventsPerSecond * duration.TotalSeconds);
@@ -54,7 +56,14 @@ public static class SoakMode
             var sampling = SampleAsync(process, http, clock, interval, duration, context, waves.Tally);
             var steadyRun = steady.RunAsync(stop.Token, cancel);
             var presenceRun = presence.RunAsync(duration, stop.Token, cancel);
-            await Task.WhenAll(steadyRun, presenceRun, waves.RunAsync(stop.Token));
+            var live = new List<LiveHeapSample>();
+            await Task.WhenAll(steadyRun, presenceRun, waves.RunAsync(async () =>
+            {
+                // After every wave (every 4 s or so): a full collection of a heap this small stops the node for some
+                // milliseconds, and enough points make a slope that one odd collection does not move.
+                var collected = await FullCollection.RunAsync(process, http, cancel);
+                live.Add(new LiveHeapSample(clock.Elapsed, waves.Tally.Connections, collected.HeapAfterGcBytes));
+            }, stop.Token));
             var samples = await sampling;
             context.Log("soak: the loads are over, every client leaves");
 
@@ -65,8 +74,9 @@ public static class SoakMode
             steadyTrigger.Dispose();
             waveTrigger.Dispose();
             await Task.Delay(Settle, cancel);
+            await FullCollection.RunAsync(process, http, cancel);
             var end = await SoakSample.TakeAsync(clock.Elapsed, process, http, cancel);
-            outcome = new SoakOutcome(duration, await steadyRun, waves.Tally, await presenceRun, start, samples, end, leftovers);
+            outcome = new SoakOutcome(duration, await steadyRun, waves.Tally, await presenceRun, start, samples, end, live, leftovers);
         }
         finally
         {

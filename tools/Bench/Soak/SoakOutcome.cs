@@ -4,7 +4,8 @@ namespace Broadcaster.Bench.Soak;
 
 /// <summary>
 /// Everything a soak run measured: the three loads' accounting, the node sampled before any client (<see cref="Start"/>),
-/// over the run (<see cref="Samples"/>) and once every client had left (<see cref="End"/>), and what it still held then.
+/// over the run (<see cref="Samples"/>) and once every client had left (<see cref="End"/>), its live heap between
+/// waves (<see cref="LiveHeap"/>), and what it still held at the end.
 /// </summary>
 public sealed record SoakOutcome(
     TimeSpan Duration,
@@ -14,6 +15,7 @@ public sealed record SoakOutcome(
     SoakSample Start,
     IReadOnlyList<SoakSample> Samples,
     SoakSample End,
+    IReadOnlyList<LiveHeapSample> LiveHeap,
     IReadOnlyList<string> Leftovers)
 {
     /// <summary>
@@ -22,7 +24,10 @@ public sealed record SoakOutcome(
     /// </summary>
     public IReadOnlyList<SoakSample> SecondHalf => Samples.Where(s => s.Elapsed >= Duration / 2).ToList();
 
-    public SoakSlopes Slopes => SoakSlopes.Of(SecondHalf);
+    /// <summary>The live heap measured between waves in the second half of the run.</summary>
+    public IReadOnlyList<LiveHeapSample> LiveHeapSecondHalf => LiveHeap.Where(s => s.Elapsed >= Duration / 2).ToList();
+
+    public SoakSlopes Slopes => SoakSlopes.Of(SecondHalf, LiveHeapSecondHalf);
 
     /// <summary>
     /// The descriptors the node held besides its sockets while it ran (median over the second half): its files, pipes,

@@ -9,7 +9,7 @@ public static class SoakReport
 
     public static void Write(SoakOutcome o, SoakLimits limits, IReadOnlyList<string> failures, TextWriter output)
     {
-        output.WriteLine($"The node over time (before: no client yet; after: every client gone; CPU: % of one core since the row above):");
+        output.WriteLine($"The node over time (before: no client yet; after: every client gone; CPU: % of one core since the row above; heap after GC before and after: after a full collection):");
         output.WriteLine();
         output.WriteLine("| t | RSS MiB | heap MiB | heap after GC MiB | threads | fds | fds beyond sockets | sockets | channels | presence members | GCs gen0 / gen1 / gen2 | node CPU |");
         output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -27,10 +27,14 @@ public static class SoakReport
 
         var half = o.SecondHalf;
         var slopes = o.Slopes;
-        output.WriteLine($"Slopes (least squares over the second half of the run, {half.Count} samples from {Clock(o.Duration / 2)}):");
-        output.WriteLine($"  resident memory {slopes.RssMiB:+0.00;-0.00} MiB/min (at most {limits.RssMiBPerMinute}), heap after GC {slopes.HeapAfterGcMiB:+0.00;-0.00} MiB/min " +
-                  $"(at most {limits.HeapAfterGcMiBPerMinute}), threads {slopes.Threads:+0.00;-0.00}/min (at most {limits.ThreadsPerMinute}), " +
-                  $"descriptors beyond sockets {slopes.FdsBeyondSockets:+0.00;-0.00}/min (at most {limits.FdsPerMinute})");
+        output.WriteLine($"Slopes over the second half of the run (from {Clock(o.Duration / 2)}; the median of the slopes between every two samples):");
+        output.WriteLine($"  {half.Count} samples: resident memory {slopes.RssMiB:+0.00;-0.00} MiB/min (at most {limits.RssMiBPerMinute}), " +
+                         $"threads {slopes.Threads:+0.00;-0.00}/min (at most {limits.ThreadsPerMinute}), descriptors beyond sockets " +
+                         $"{slopes.FdsBeyondSockets:+0.00;-0.00}/min (at most {limits.FdsPerMinute})");
+        output.WriteLine($"  {o.LiveHeapSecondHalf.Count} full collections between waves: live heap {slopes.LiveHeapMiB:+0.00;-0.00} MiB/min, " +
+                         $"{slopes.LiveHeapBytesPerConnection:+0;-0} bytes per wave connection (at most {limits.LiveHeapBytesPerConnection})");
+        output.WriteLine($"  live heap: {LiveHeapSeries(o.LiveHeap)} MiB; before the run {o.Start.Metrics.HeapAfterGcBytes / MiB:0.00} MiB, " +
+                         $"after it {o.End.Metrics.HeapAfterGcBytes / MiB:0.00} MiB");
         output.WriteLine($"  after the run: {o.End.OpenFds} descriptors ({o.End.OpenFds - o.RunFdsBeyondSockets:+0;-0} on the run's {o.RunFdsBeyondSockets:0} " +
                          $"besides its sockets, at most +{limits.EndFdsOverRun}; {o.End.OpenFds - o.Start.OpenFds:+0;-0} on before the first client), " +
                   $"{o.End.Process.Threads} threads ({o.End.Process.Threads - o.Start.Process.Threads:+0;-0}), " +
@@ -54,6 +58,13 @@ public static class SoakReport
         output.WriteLine($"Left at the end: {(o.Leftovers.Count == 0 ? "nothing (sockets, channels, subscriptions, presence members all 0; the HTTP API lists no channel)" : string.Join(", ", o.Leftovers))}");
         output.WriteLine();
         output.WriteLine(failures.Count == 0 ? "Verdict: passed" : $"Verdict: FAILED ({failures.Count})");
+    }
+
+    /// <summary>At most a dozen values of the series, evenly spread, the last one always.</summary>
+    private static string LiveHeapSeries(IReadOnlyList<LiveHeapSample> live)
+    {
+        var step = Math.Max(1, (live.Count + 11) / 12);
+        return string.Join(", ", live.Where((_, i) => i % step == 0 || i == live.Count - 1).Select(l => $"{Clock(l.Elapsed)} {l.Bytes / MiB:0.00}"));
     }
 
     private static IEnumerable<(string Label, SoakSample Sample)> Rows(SoakOutcome o) =>

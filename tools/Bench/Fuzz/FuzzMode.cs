@@ -160,7 +160,8 @@ public static class FuzzMode
             while (true)
             {
                 await Task.Delay(ProgressEvery, stop);
-                context.Log($"fuzz: {tally.Cases:#,0} of {cases:#,0} cases, {tally.Frames:#,0} frames checked, {tally.Cases / watch.Elapsed.TotalSeconds:0.0} cases/s");
+                context.Log($"fuzz: {tally.Cases:#,0} of {cases:#,0} cases, {tally.Frames:#,0} frames checked, " +
+                            $"{tally.Cases / watch.Elapsed.TotalSeconds:0.0} cases/s");
             }
         }
         catch (OperationCanceledException)

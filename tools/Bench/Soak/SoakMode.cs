@@ -105,7 +105,8 @@ public static class SoakMode
             if (wait > TimeSpan.Zero) await Task.Delay(wait, context.Cancel);
             var sample = await SoakSample.TakeAsync(next, process, http, context.Cancel);
             samples.Add(sample);
-            context.Log($"soak {next:m\\:ss}: RSS {sample.Process.RssBytes / 1048576.0:0.0} MiB, heap after GC {sample.Metrics.HeapAfterGcBytes / 1048576.0:0.0} MiB, " +
+            context.Log($"soak {next:m\\:ss}: RSS {sample.Process.RssBytes / 1048576.0:0.0} MiB, " +
+                        $"heap after GC {sample.Metrics.HeapAfterGcBytes / 1048576.0:0.0} MiB, " +
                         $"{sample.Process.Threads} threads, {sample.OpenFds} fds ({sample.FdsBeyondSockets} beyond {sample.Metrics.Connected} sockets), " +
                         $"{sample.Metrics.Channels} channels, gen2 GCs {sample.Metrics.Gen2}; {waves.Waves} waves so far");
         }

@@ -2,16 +2,21 @@ using System.Globalization;
 
 namespace Broadcaster.Bench.Soak;
 
-/// <summary>The soak's output (the tool runs with the invariant culture): a Markdown table of the node over time, the slopes with their bounds, the accounting and the verdict.</summary>
+/// <summary>
+/// The soak's output (the tool runs with the invariant culture): a Markdown table of the node over time, the slopes
+/// with their bounds, the accounting and the verdict.
+/// </summary>
 public static class SoakReport
 {
     private const double MiB = 1024 * 1024;
 
     public static void Write(SoakOutcome o, SoakLimits limits, IReadOnlyList<string> failures, TextWriter output)
     {
-        output.WriteLine($"The node over time (before: no client yet; after: every client gone; CPU: % of one core since the row above; heap after GC before and after: after a full collection):");
+        output.WriteLine("The node over time (before: no client yet; after: every client gone; CPU: % of one core since the row above; " +
+                         "heap after GC: after the last collection, a full one before and after):");
         output.WriteLine();
-        output.WriteLine("| t | RSS MiB | heap MiB | heap after GC MiB | threads | fds | fds beyond sockets | sockets | channels | presence members | GCs gen0 / gen1 / gen2 | node CPU |");
+        output.WriteLine("| t | RSS MiB | heap MiB | heap after GC MiB | threads | fds | fds beyond sockets | sockets | channels | " +
+                         "presence members | GCs gen0 / gen1 / gen2 | node CPU |");
         output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         SoakSample? previous = null;
         foreach (var (label, sample) in Rows(o))
@@ -55,7 +60,9 @@ public static class SoakReport
         var p = o.Presence;
         output.WriteLine($"Presence churn: {p.Cycles:#,0} join-and-leave cycles, {p.MemberEvents:#,0} member events at {p.Watchers} watchers of " +
                   $"{p.ExpectedMemberEvents:#,0} owed; stuck {p.StuckChurners}, closed by the node {p.ClosedByServer}");
-        output.WriteLine($"Left at the end: {(o.Leftovers.Count == 0 ? "nothing (sockets, channels, subscriptions, presence members all 0; the HTTP API lists no channel)" : string.Join(", ", o.Leftovers))}");
+        output.WriteLine("Left at the end: " + (o.Leftovers.Count == 0
+            ? "nothing (sockets, channels, subscriptions, presence members all 0; the HTTP API lists no channel)"
+            : string.Join(", ", o.Leftovers)));
         output.WriteLine();
         output.WriteLine(failures.Count == 0 ? "Verdict: passed" : $"Verdict: FAILED ({failures.Count})");
     }

@@ -48,7 +48,8 @@ public static class SoakVerdict
 
         var slopes = o.Slopes;
         Bound("resident memory", slopes.RssMiB, limits.RssMiBPerMinute, " MiB/min");
-        Bound("live heap (after the full collections between waves)", slopes.LiveHeapBytesPerConnection, limits.LiveHeapBytesPerConnection, " bytes per wave connection");
+        Bound("live heap (after the full collections between waves)", slopes.LiveHeapBytesPerConnection, limits.LiveHeapBytesPerConnection,
+            " bytes per wave connection");
         Bound("threads", slopes.Threads, limits.ThreadsPerMinute, "/min");
         Bound("descriptors beyond sockets", slopes.FdsBeyondSockets, limits.FdsPerMinute, "/min");
         return failures;

@@ -36,7 +36,10 @@ public sealed class SteadyFanout : IDisposable
 
     public TriggerLog Log { get; }
 
-    /// <summary>Connects and subscribes the subscribers; <paramref name="events"/> is how many the run triggers at most, through <paramref name="trigger"/>.</summary>
+    /// <summary>
+    /// Connects and subscribes the subscribers; <paramref name="events"/> is how many the run triggers at most,
+    /// through <paramref name="trigger"/>.
+    /// </summary>
     public static async Task<SteadyFanout> StartAsync(ClientSettings settings, TriggerClient trigger, SoakSizes sizes, int events, CancellationToken cancel)
     {
         var ledger = new DeliveryLedger(sizes.SteadySubscribers);

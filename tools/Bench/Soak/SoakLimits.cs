@@ -2,16 +2,17 @@ namespace Broadcaster.Bench.Soak;
 
 /// <summary>
 /// How much growth the soak's verdict lets pass, per run length, chosen from measured runs (docs/reliability-soak.md)
-/// against a node with a deliberate leak of 2 KiB per connection, which the live heap reads as +1,900 to +2,100
-/// bytes per wave connection in runs of one and five minutes, while clean runs read -33 to +55.
+/// against a node with a deliberate leak of 2 KiB per connection, which the live heap reads as +2,023 and +2,120
+/// bytes per wave connection in runs of one and five minutes, while clean runs read -49 to +55.
 /// </summary>
 /// <param name="RssMiBPerMinute">
 /// Resident memory: what the managed heap does not show (native buffers, the collector's own growth). Clean runs:
 /// -0.02 to +1.5 MiB/min over one minute, +0.58 over five; the 2 KiB leak +6.0 and +7.1.
 /// </param>
 /// <param name="LiveHeapBytesPerConnection">
-/// The live heap after full collections, per wave connection: 512 bytes over a minute, a fifteenth of what one
-/// minute's noise never reached and a quarter of the deliberate leak; 256 over five minutes and more.
+/// The live heap after full collections, per wave connection: 512 bytes over a minute, ten times what a clean minute
+/// reached and a quarter of the deliberate leak; 256 over five minutes and more (clean runs: +49 to +55, the liveness
+/// wheel's slots keeping their lists).
 /// </param>
 /// <param name="ThreadsPerMinute">Clean runs shed threads after the start (-8 to 0 a minute over one minute) and hold them flat (+0.5 at most) over five.</param>
 /// <param name="FdsPerMinute">Descriptors besides sockets: 0.00 a minute in every clean run.</param>

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: build, the .NET test projects, a benchmark smoke run, then the end-to-end suites with real npm
-# clients.
+# Runs every test: build, the .NET test projects, a benchmark smoke run and a one-minute soak, then the end-to-end
+# suites with real npm clients.
 # Installs what the tests need (npm packages from the lock file) so it works on a fresh clone.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,9 @@ dotnet test Cluster.sln --no-build -nologo --logger "console;verbosity=minimal" 
 echo "== benchmark smoke run (fanout and idle with small numbers: nothing lost, duplicated or closed; no speed checks)"
 # The Debug build of the tool measures the Debug build of the node, both built above.
 dotnet tools/Bench/bin/Debug/net10.0/Broadcaster.Bench.dll --smoke || failed=1
+
+echo "== benchmark soak, one minute (steady fan-out, presence and connection churn together: nothing lost, duplicated or left over, no gross growth)"
+dotnet tools/Bench/bin/Debug/net10.0/Broadcaster.Bench.dll --soak --minutes 1 || failed=1
 
 echo "== end-to-end tests (pusher-js, Laravel Echo, pusher SDK; single node, cluster, nginx, TLS)"
 bash scripts/install-test-deps.sh || exit 1

@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
 using Broadcaster.Bench.Baseline;
+using Broadcaster.Bench.Fuzz;
 using Broadcaster.Bench.Measure;
 using Broadcaster.Bench.Scenarios;
 using Broadcaster.Bench.Servers;
+using Broadcaster.Bench.Soak;
 
 namespace Broadcaster.Bench;
 
 /// <summary>
 /// Measures our server and a raw baseline server, each started fresh as a process for every run, with the same
-/// load generator over real sockets on 127.0.0.x; or, with <c>baseline --port P</c>, is that baseline server.
+/// load generator over real sockets on 127.0.0.x; with <c>--soak</c> or <c>--fuzz</c>, runs one node for a long time
+/// under steady load or hostile clients; or, with <c>baseline --port P</c>, is that baseline server.
 /// </summary>
 public static class Program
 {
@@ -43,6 +46,8 @@ public static class Program
         };
         var log = Console.Error;
         using var context = new ScenarioContext(options.Sizes, launcher, log, cancel.Token);
+        if (options.Fuzz) return await FuzzMode.RunAsync(options.Cases, options.Seed, options.Parallel, context, Console.Out);
+        if (options.Soak) return await SoakMode.RunAsync(options.Minutes, context, Console.Out);
         var loadAtStart = LoadAverage();
         context.Log($"Broadcaster benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, node {launcher.NodeDll}, " +
                     $"runs={options.Runs}, scenarios={string.Join(",", options.Scenarios)}{(options.Quick ? ", quick" : "")}" +

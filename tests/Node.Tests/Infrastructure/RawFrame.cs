@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
+using Broadcaster.Fuzzing;
 
 namespace Broadcaster.Node.Tests.Infrastructure;
 
@@ -26,28 +26,9 @@ public sealed record RawFrame(bool Fin, int Rsv, int Opcode, bool Masked, byte[]
 
     public string PayloadText => Encoding.UTF8.GetString(Payload);
 
-    /// <summary>
-    /// The bytes of one frame with the shortest length encoding. A client MUST mask every frame (RFC 6455 5.1) with a
-    /// fresh random key; <paramref name="mask"/> false builds the unmasked frame a server must fail the connection for.
-    /// </summary>
-    public static byte[] Encode(int opcode, ReadOnlySpan<byte> payload, bool fin = true, bool mask = true, int rsv = 0)
-    {
-        var lengthBytes = payload.Length < 126 ? 0 : payload.Length <= ushort.MaxValue ? 2 : 8;
-        var maskAt = 2 + lengthBytes;
-        var payloadAt = maskAt + (mask ? 4 : 0);
-        var frame = new byte[payloadAt + payload.Length];
-        frame[0] = (byte)((fin ? 0x80 : 0) | (rsv & 0x7) << 4 | (opcode & 0xF));
-        frame[1] = (byte)((mask ? 0x80 : 0) | lengthBytes switch { 0 => payload.Length, 2 => 126, _ => 127 });
-        if (lengthBytes == 2) BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(2), (ushort)payload.Length);
-        else if (lengthBytes == 8) BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(2), (ulong)payload.Length);
-        payload.CopyTo(frame.AsSpan(payloadAt));
-        if (mask)
-        {
-            RandomNumberGenerator.Fill(frame.AsSpan(maskAt, 4));
-            ApplyMask(frame.AsSpan(payloadAt), frame.AsSpan(maskAt, 4));
-        }
-        return frame;
-    }
+    /// <summary>One frame as a client writes it, or (unmasked, reserved bits) as it must not: <see cref="FrameBytes.Encode"/>.</summary>
+    public static byte[] Encode(int opcode, ReadOnlySpan<byte> payload, bool fin = true, bool mask = true, int rsv = 0) =>
+        FrameBytes.Encode(opcode, payload, fin, mask, rsv);
 
     public static byte[] Encode(int opcode, string text, bool fin = true, bool mask = true) =>
         Encode(opcode, Encoding.UTF8.GetBytes(text), fin, mask);
@@ -62,10 +43,7 @@ public sealed record RawFrame(bool Fin, int Rsv, int Opcode, bool Masked, byte[]
     }
 
     /// <summary>Masking and unmasking are the same XOR (RFC 6455 5.3).</summary>
-    public static void ApplyMask(Span<byte> data, ReadOnlySpan<byte> key)
-    {
-        for (var i = 0; i < data.Length; i++) data[i] ^= key[i & 3];
-    }
+    public static void ApplyMask(Span<byte> data, ReadOnlySpan<byte> key) => FrameBytes.ApplyMask(data, key);
 
     public override string ToString() =>
         $"opcode {Opcode:X} fin {Fin} rsv {Rsv} masked {Masked} {Payload.Length} bytes" + (Opcode == Text ? $": {PayloadText}" : "");

@@ -28,6 +28,7 @@ public sealed class ClientSocket : IFrameHandler
     private long _receivedAt;
     private int _closed;
     private volatile bool _paused;
+    private volatile bool _closing;
     private int _parked;
     private uint _mask;
 
@@ -114,6 +115,19 @@ public sealed class ClientSocket : IFrameHandler
         if (Interlocked.Exchange(ref _parked, 0) == 1) ReceiveLoop();
     }
 
+    /// <summary>Sends <c>pusher:unsubscribe</c> for <paramref name="channel"/>; the server sends no reply.</summary>
+    public void Unsubscribe(string channel) => SendText(SubscribeMessages.Unsubscribe(channel));
+
+    /// <summary>
+    /// Starts the closing handshake (close 1000), as a client that leaves politely: the server answers with its own close
+    /// frame and ends the connection, which then reports <see cref="ClientListener.OnClosed"/> with 1000.
+    /// </summary>
+    public void Close()
+    {
+        _closing = true;
+        SendFrame(FrameHeader.Close, [0x03, 0xE8]);
+    }
+
     /// <summary>Drops the connection with a reset: the load generator's own teardown, not reported to the listener.</summary>
     public void Abort()
     {
@@ -195,7 +209,8 @@ public sealed class ClientSocket : IFrameHandler
                 break;
             case FrameHeader.Close:
                 var code = payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(payload) : 1005;
-                SendFrame(FrameHeader.Close, payload.Length >= 2 ? payload[..2] : []);
+                // The answer to a close frame, unless it is the answer to ours (RFC 6455 5.5.1).
+                if (!_closing) SendFrame(FrameHeader.Close, payload.Length >= 2 ? payload[..2] : []);
                 Closed(code);
                 break;
         }

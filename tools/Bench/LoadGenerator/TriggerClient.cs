@@ -43,11 +43,7 @@ public sealed class TriggerClient : IDisposable
         // The names and the benchmark payload need no JSON escaping.
         var body = Encoding.UTF8.GetBytes($$"""{"name":"{{BenchPayload.EventName}}","channel":"{{channel}}","data":"{{data}}"}""");
         var path = $"/apps/{_app.Id}/events";
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        // Sorted by key, values unescaped (the string to sign of the Pusher HTTP API); these values need no escaping.
-        var query = $"auth_key={_app.Key}&auth_timestamp={timestamp}&auth_version=1.0&body_md5={PusherSignature.Md5Hex(body)}";
-        var signature = PusherSignature.Sign(_app.Secret, $"POST\n{path}\n{query}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{path}?{query}&auth_signature={signature}")
+        using var request = new HttpRequestMessage(HttpMethod.Post, Signed("POST", path, $"&body_md5={PusherSignature.Md5Hex(body)}"))
         {
             Content = new ByteArrayContent(body),
         };
@@ -63,6 +59,26 @@ public sealed class TriggerClient : IDisposable
             Fail($"POST {path}: {e.GetType().Name}: {e.Message}");
         }
         return false;
+    }
+
+    /// <summary>A signed <c>GET /apps/{id}/<paramref name="route"/></c> (<c>channels</c>, ...): the answer's body, or an exception.</summary>
+    public async Task<string> GetAsync(string route, CancellationToken cancel)
+    {
+        using var response = await _http.GetAsync(Signed("GET", $"/apps/{_app.Id}/{route}", ""), cancel);
+        var body = await response.Content.ReadAsStringAsync(cancel);
+        return response.IsSuccessStatusCode ? body : throw new HttpRequestException($"GET {route} answered {(int)response.StatusCode}: {body}");
+    }
+
+    /// <summary>
+    /// The path with its signed query: the parameters sorted by key, values unescaped (the string to sign of the Pusher
+    /// HTTP API); <paramref name="bodyMd5"/> is "&amp;body_md5=..." for a request with a body. These values need no escaping.
+    /// </summary>
+    private string Signed(string method, string path, string bodyMd5)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var query = $"auth_key={_app.Key}&auth_timestamp={timestamp}&auth_version=1.0{bodyMd5}";
+        var signature = PusherSignature.Sign(_app.Secret, $"{method}\n{path}\n{query}");
+        return $"{path}?{query}&auth_signature={signature}";
     }
 
     private void Fail(string error)

@@ -6,10 +6,10 @@ namespace Broadcaster.Bench.Measure;
 
 /// <summary>
 /// A process as Linux reports it: CPU time from <c>/proc/&lt;pid&gt;/stat</c> (utime + stime), resident memory
-/// (VmRSS) and its peak (VmHWM) from <c>/proc/&lt;pid&gt;/status</c>. Read from outside, so the baseline and our
-/// server are measured the same way.
+/// (VmRSS), its peak (VmHWM) and threads from <c>/proc/&lt;pid&gt;/status</c> (<see cref="ProcessStatus"/>). Read from
+/// outside, so the baseline and our server are measured the same way.
 /// </summary>
-public readonly record struct ProcessSample(long Timestamp, double CpuSeconds, long RssBytes, long PeakRssBytes)
+public readonly record struct ProcessSample(long Timestamp, double CpuSeconds, long RssBytes, long PeakRssBytes, int Threads)
 {
     private const int ClockTicksName = 2; // _SC_CLK_TCK
     private static readonly double TicksPerSecond = ClockTicks();
@@ -23,21 +23,13 @@ public readonly record struct ProcessSample(long Timestamp, double CpuSeconds, l
         // first of them, utime the 12th and stime the 13th (fields 14 and 15 of proc(5)).
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        long rss = 0, peak = 0;
-        foreach (var line in File.ReadLines($"{dir}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kilobytes(line) * 1024;
-            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = Kilobytes(line) * 1024;
-        }
-        return new ProcessSample(Stopwatch.GetTimestamp(), ticks / TicksPerSecond, rss, peak);
+        var status = ProcessStatus.Read(dir);
+        return new ProcessSample(Stopwatch.GetTimestamp(), ticks / TicksPerSecond, status.RssBytes, status.PeakRssBytes, status.Threads);
     }
 
     /// <summary>CPU used between <paramref name="earlier"/> and this sample, as a share of one core (1.0 = one core busy).</summary>
     public double CoresSince(ProcessSample earlier) =>
         (CpuSeconds - earlier.CpuSeconds) / Math.Max(1e-9, Stopwatch.GetElapsedTime(earlier.Timestamp, Timestamp).TotalSeconds);
-
-    private static long Kilobytes(string line) =>
-        long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
 
     [DllImport("libc", EntryPoint = "sysconf")]
     private static extern long SysConf(int name);

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Broadcaster.Bench.LoadGenerator;
 using Broadcaster.Bench.Measure;
-using Broadcaster.Protocol.Signing;
 
 namespace Broadcaster.Bench.Scenarios;
 
@@ -15,13 +13,7 @@ public sealed class PresenceChurn(int watchers, int churners) : ClientListener
 {
     public const string Channel = "presence-churn";
     private static readonly double TicksPerMicrosecond = Stopwatch.Frequency / 1_000_000.0;
-    private static readonly byte[] Unsubscribe = JsonMessage(w =>
-    {
-        w.WriteString("event", "pusher:unsubscribe");
-        w.WriteStartObject("data");
-        w.WriteString("channel", Channel);
-        w.WriteEndObject();
-    });
+    private static readonly byte[] Unsubscribe = SubscribeMessages.Unsubscribe(Channel);
 
     private readonly byte[]?[] _subscribe = new byte[]?[watchers + churners];
     private readonly int[] _busy = new int[watchers + churners];
@@ -55,20 +47,10 @@ public sealed class PresenceChurn(int watchers, int churners) : ClientListener
     }
 
     /// <summary>The signed subscribe of <paramref name="client"/> (socket id known once it is connected).</summary>
-    public byte[] Prepare(ClientSocket client, string secret, string key)
+    public byte[] Prepare(ClientSocket client, BenchApp app)
     {
         var userId = client.Index < watchers ? $"watcher-{client.Index}" : $"churner-{client.Index}";
-        var channelData = JsonSerializer.Serialize(new Dictionary<string, object> { ["user_id"] = userId, ["user_info"] = new Dictionary<string, string>() });
-        var auth = $"{key}:{PusherSignature.Sign(secret, PusherSignature.ChannelStringToSign(client.SocketId, Channel, channelData))}";
-        var message = JsonMessage(w =>
-        {
-            w.WriteString("event", "pusher:subscribe");
-            w.WriteStartObject("data");
-            w.WriteString("channel", Channel);
-            w.WriteString("auth", auth);
-            w.WriteString("channel_data", channelData);
-            w.WriteEndObject();
-        });
+        var message = SubscribeMessages.Presence(app, client.SocketId, Channel, userId);
         _subscribe[client.Index] = message;
         return message;
     }
@@ -100,17 +82,5 @@ public sealed class PresenceChurn(int watchers, int churners) : ClientListener
     {
         // The user id sits in the data string, so its quotes are escaped.
         if (client.Index < watchers && json.IndexOf("user_id\\\":\\\"churner-"u8) >= 0) Interlocked.Increment(ref _memberEvents);
-    }
-
-    private static byte[] JsonMessage(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-        return stream.ToArray();
     }
 }

@@ -33,8 +33,8 @@ public sealed class PresenceScenario : SideBySideScenario
             var settings = ScenarioContext.ClientsOf(process);
             watching = await ClientPool.ConnectAsync(settings, watchers, churn, context.Cancel);
             churning = await ClientPool.ConnectAsync(settings, churners, churn, context.Cancel, firstIndex: watchers);
-            foreach (var watcher in watching.Clients) await watcher.SubscribeAsync(churn.Prepare(watcher, app.Secret, app.Key), SubscribeTimeout);
-            foreach (var churner in churning.Clients) churn.Prepare(churner, app.Secret, app.Key);
+            foreach (var watcher in watching.Clients) await watcher.SubscribeAsync(churn.Prepare(watcher, app), SubscribeTimeout);
+            foreach (var churner in churning.Clients) churn.Prepare(churner, app);
 
             var before = process.Sample();
             var started = Stopwatch.GetTimestamp();
@@ -45,11 +45,11 @@ public sealed class PresenceScenario : SideBySideScenario
                 if (!churn.TryStartCycle(churning.Clients)) skipped++;
                 return Task.CompletedTask;
             }, CancellationToken.None);
-            await WaitAsync(() => churn.Busy == 0, () => churn.Cycles, context.Cancel);
+            await QuietWait.UntilAsync(() => churn.Busy == 0, () => churn.Cycles, Quiet, context.Cancel);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var cycles = churn.Cycles;
             var expected = 2 * cycles * watchers;
-            if (kind == ServerKind.Broadcaster) await WaitAsync(() => churn.MemberEvents >= expected, () => churn.MemberEvents, context.Cancel);
+            if (kind == ServerKind.Broadcaster) await QuietWait.UntilAsync(() => churn.MemberEvents >= expected, () => churn.MemberEvents, Quiet, context.Cancel);
             var cpu = process.Sample().CpuSeconds - before.CpuSeconds;
             var latency = churn.Latency();
             var @case = string.Create(CultureInfo.InvariantCulture,
@@ -78,20 +78,4 @@ public sealed class PresenceScenario : SideBySideScenario
         }
     }
 
-    /// <summary>Waits until <paramref name="done"/>, or until <paramref name="progress"/> stops moving for a few seconds.</summary>
-    private static async Task WaitAsync(Func<bool> done, Func<long> progress, CancellationToken cancel)
-    {
-        var last = progress();
-        var changed = Stopwatch.GetTimestamp();
-        while (!done())
-        {
-            if (progress() != last)
-            {
-                last = progress();
-                changed = Stopwatch.GetTimestamp();
-            }
-            if (Stopwatch.GetElapsedTime(changed) > Quiet) return;
-            await Task.Delay(20, cancel);
-        }
-    }
 }

@@ -16,9 +16,17 @@ public sealed record NodeSettings
     /// <summary>Null: the default (120 s).</summary>
     public TimeSpan? ActivityTimeout { get; init; }
 
+    /// <summary>The one app the node serves.</summary>
+    public BenchApp App { get; init; } = BenchApp.Default;
+
+    /// <summary><c>client-*</c> events (off by default, as shipped).</summary>
+    public bool EnableClientMessages { get; init; }
+
     /// <param name="statisticsDatabase">Where the node keeps its statistics (on, as by default, but out of the working directory).</param>
-    public string ToHocon(BenchApp app, string statisticsDatabase)
+    public string ToHocon(string statisticsDatabase)
     {
+        var app = App;
+        var clientMessages = EnableClientMessages ? ", enable-client-messages = true" : "";
         var activity = ActivityTimeout is { } t ? $"\n    activity-timeout = {(int)t.TotalSeconds}s" : "";
         return string.Create(CultureInfo.InvariantCulture, $$"""
             broadcaster {
@@ -35,7 +43,7 @@ public sealed record NodeSettings
               statistics {
                 database = "{{statisticsDatabase}}"
               }
-              apps = [{ id = "{{app.Id}}", key = "{{app.Key}}", secret = "{{app.Secret}}", name = "bench" }]
+              apps = [{ id = "{{app.Id}}", key = "{{app.Key}}", secret = "{{app.Secret}}", name = "bench"{{clientMessages}} }]
             }
             """);
     }

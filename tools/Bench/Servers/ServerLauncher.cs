@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
-using Broadcaster.Bench.LoadGenerator;
 
 namespace Broadcaster.Bench.Servers;
 
@@ -75,7 +74,7 @@ public sealed class ServerLauncher(string dotnet, string nodeDll, string benchDl
     {
         var port = FreePort();
         var config = Path.Combine(Path.GetTempPath(), $"broadcaster-bench-{Guid.NewGuid():N}.conf");
-        File.WriteAllText(config, settings.ToHocon(BenchApp.Default, config + ".statistics.db"));
+        File.WriteAllText(config, settings.ToHocon(config + ".statistics.db"));
         List<string> args = [NodeDll, "serve", "--host", "127.0.0.1", "--port", Text(port), "--config", config];
         if (clusterPort is { } cp) args.AddRange(["--cluster-port", Text(cp)]);
         if (seed is not null) args.AddRange(["--seed", seed]);

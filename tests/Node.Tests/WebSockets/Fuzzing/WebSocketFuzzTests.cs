@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using System.Text;
+using Broadcaster.Fuzzing;
 using Broadcaster.Node.Hosting;
 
 namespace Broadcaster.Node.Tests.WebSockets.Fuzzing;
@@ -7,15 +7,15 @@ namespace Broadcaster.Node.Tests.WebSockets.Fuzzing;
 /// <summary>
 /// Hostile WebSocket clients (<see cref="PusherFrameFuzzer"/>) against a real node, one connection per case: whatever
 /// a case sends, every frame the server answers with is a well-formed, unmasked frame, every text is a Pusher JSON
-/// message, every close code is one a server may send; a client subscribed beside them receives every event, and in
-/// the end no connection is left but its own. Seeded: a failure names the case's seed. A short run here;
-/// <c>BROADCASTER_FUZZ_CASES</c> and <c>BROADCASTER_FUZZ_SEED</c> run more, or one case again.
+/// message, every close code is one a server may send (<see cref="ServerFrameRules"/>); a client subscribed beside
+/// them receives every event, and in the end no connection is left but its own. Seeded: a failure names the case's
+/// seed. A short run here; <c>BROADCASTER_FUZZ_CASES</c> and <c>BROADCASTER_FUZZ_SEED</c> run more, or one case
+/// again. The generator and the rules are shared with the benchmark tool, whose <c>--fuzz</c> mode is the long run.
 /// </summary>
 public sealed class WebSocketFuzzTests : IAsyncLifetime
 {
     private static readonly int Cases = FuzzRun.Cases(60);
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
-    private static readonly int[] CloseCodes = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1011];
 
     private BroadcasterServer _server = null!;
 
@@ -85,33 +85,7 @@ public sealed class WebSocketFuzzTests : IAsyncLifetime
 
     private static void Check(RawFrame frame)
     {
-        Assert.False(frame.Masked, $"a masked frame from the server: {frame}");
-        Assert.True(frame.Rsv == 0, $"reserved bits from the server: {frame}");
-        switch (frame.Opcode)
-        {
-            case RawFrame.Text:
-                Assert.True(frame.Fin, "the server fragments its messages only with a reason, and has none");
-                var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(frame.Payload);
-                using (var json = JsonDocument.Parse(text))
-                {
-                    Assert.Equal(JsonValueKind.Object, json.RootElement.ValueKind);
-                    var name = json.RootElement.GetProperty("event").GetString();
-                    Assert.False(string.IsNullOrEmpty(name), text);
-                    if (name == "pusher:error" && json.RootElement.GetProperty("data").TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number)
-                        Assert.InRange(code.GetInt32(), 4000, 4999);
-                }
-                break;
-            case RawFrame.Close:
-                if (frame.CloseCode is { } closeCode)
-                    Assert.True(CloseCodes.Contains(closeCode) || closeCode is >= 4000 and <= 4999, $"close code {closeCode} is not one a server sends");
-                break;
-            case RawFrame.Ping:
-            case RawFrame.Pong:
-                Assert.True(frame.Payload.Length <= 125, "a control frame over 125 bytes");
-                break;
-            default:
-                Assert.Fail($"the server sent opcode {frame.Opcode}");
-                break;
-        }
+        var violation = ServerFrameRules.Violation(frame.Fin, frame.Rsv, frame.Opcode, frame.Masked, frame.Payload);
+        Assert.True(violation is null, $"{violation}: {frame}");
     }
 }

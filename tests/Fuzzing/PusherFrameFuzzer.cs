@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Broadcaster.Node.Tests.WebSockets.Fuzzing;
+namespace Broadcaster.Fuzzing;
 
 /// <summary>
 /// A seeded generator of hostile WebSocket traffic for a Pusher server: valid Pusher frames mutated at the JSON level
@@ -147,7 +147,7 @@ public sealed class PusherFrameFuzzer(int seed)
     }
 
     private static byte[] Frame(int opcode, byte[] payload, bool fin = true, bool mask = true, int rsv = 0) =>
-        RawFrame.Encode(opcode, payload, fin, mask, rsv);
+        FrameBytes.Encode(opcode, payload, fin, mask, rsv);
 
     private static string Shorten(string s) => s.Length <= 120 ? s : $"{s[..120]}… ({s.Length} chars)";
 }

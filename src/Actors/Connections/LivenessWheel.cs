@@ -32,6 +32,15 @@ public sealed class LivenessWheel : IDisposable
     /// <summary>The wheel's resolution.</summary>
     public TimeSpan Tick { get; }
 
+    /// <summary>Slots holding a list (deadlines waiting, or not yet visited since they were emptied).</summary>
+    public int SlotsHeld
+    {
+        get
+        {
+            lock (_gate) return _slots.Count(s => s is not null);
+        }
+    }
+
     /// <summary>Tells <paramref name="target"/> <paramref name="message"/> once <paramref name="delay"/> has passed (rounded up to a tick).</summary>
     public void Schedule(IActorRef target, object message, TimeSpan delay)
     {
@@ -63,13 +72,17 @@ public sealed class LivenessWheel : IDisposable
             // After a long pause (a busy machine), at most one turn of slots needs visiting: they hold everything.
             for (var tick = Math.Max(_done + 1, now - Slots + 1); tick <= now; tick++)
             {
-                if (_slots[tick & (Slots - 1)] is not { Count: > 0 } slot) continue;
+                var index = tick & (Slots - 1);
+                if (_slots[index] is not { Count: > 0 } slot) continue;
                 for (var i = slot.Count - 1; i >= 0; i--)
                 {
                     if (slot[i].Due > now) continue;
                     (due ??= []).Add((slot[i].Target, slot[i].Message));
                     slot.RemoveAt(i);
                 }
+                // An emptied slot lets its list go: kept, each of the 4,096 would hold the capacity of the busiest
+                // second it ever had (a reconnect storm) for the node's life. The next deadline there makes a small one.
+                if (slot.Count == 0) _slots[index] = null;
             }
             _done = Math.Max(_done, now);
         }

@@ -57,6 +57,26 @@ public sealed class LivenessWheelTests : ActorTestBase
     }
 
     [Fact]
+    public void Slots_let_their_lists_go_once_everything_in_them_has_fired()
+    {
+        using var wheel = new LivenessWheel(_time, TimeSpan.FromMilliseconds(400));
+        var probe = CreateTestProbe();
+        // A storm: thousands of deadlines in a few slots, then another turn's worth in one more.
+        for (var i = 0; i < 3000; i++) wheel.Schedule(probe.Ref, i, wheel.Tick * (1 + i % 3));
+        wheel.Schedule(probe.Ref, "later", wheel.Tick * 4200);
+        Assert.Equal(4, wheel.SlotsHeld);
+
+        _time.Advance(wheel.Tick * 4);
+        for (var i = 0; i < 3000; i++) probe.ExpectMsg<int>();
+        // Only the slot still holding a deadline keeps a list.
+        Assert.Equal(1, wheel.SlotsHeld);
+
+        _time.Advance(wheel.Tick * 4200);
+        probe.ExpectMsg("later");
+        Assert.Equal(0, wheel.SlotsHeld);
+    }
+
+    [Fact]
     public void A_disposed_wheel_fires_nothing()
     {
         var wheel = new LivenessWheel(_time, TimeSpan.FromMilliseconds(400));

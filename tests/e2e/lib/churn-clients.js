@@ -14,62 +14,18 @@
  * Connections keep no frames (presence channels send every member event to every member): only counts.
  */
 
-const { spawn } = require('node:child_process');
-
-const { trackExit, killNow } = require('./process');
+const { ChildClients } = require('./child-clients');
 
 const FD_LIMIT = 8192;
 
-class ChurnClients {
-  constructor(proc) {
-    this.proc = proc;
-    this.stderr = '';
-    this.pending = new Map();
-    this.seq = 0;
-    trackExit(this, proc, ({ code, signal }) => {
-      for (const { reject } of this.pending.values()) reject(new Error(`churn child exited (code ${code}, signal ${signal}): ${this.stderr}`));
-      this.pending.clear();
-    });
-    proc.stderr.on('data', (c) => (this.stderr += c.toString('utf8')));
-    proc.on('message', (msg) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (msg.error) p.reject(new Error(msg.error));
-      else p.resolve(msg.result);
-    });
-  }
-
+class ChurnClients extends ChildClients {
   static async start() {
-    const script = `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$1" child`;
-    const proc = spawn('bash', ['-c', script, process.execPath, __filename], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    return new ChurnClients(proc);
-  }
-
-  call(message, timeoutMs) {
-    if (this.exited) return Promise.reject(new Error(`churn child already exited: ${this.stderr}`));
-    const id = ++this.seq;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`churn child did not answer ${JSON.stringify(message)} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, { resolve: (v) => (clearTimeout(timer), resolve(v)), reject: (e) => (clearTimeout(timer), reject(e)) });
-      this.proc.send({ id, ...message });
-    });
+    return new ChurnClients({ file: __filename, fdLimit: FD_LIMIT, label: 'churn child' });
   }
 
   /** `n` connections to 127.0.0.1:port, each on three channels; users and channels are shared across calls (and nodes). */
   open({ port, n, burst, key = 'app-key', secret = 'app-secret', concurrency = 50, timeoutMs = 45000 }) {
     return this.call({ cmd: 'open', port, n, burst, key, secret, concurrency, timeoutMs }, timeoutMs + 5000);
-  }
-
-  closeAll({ timeoutMs = 20000 } = {}) {
-    return this.call({ cmd: 'close', timeoutMs }, timeoutMs + 5000);
-  }
-
-  async stop() {
-    await killNow(this);
   }
 }
 

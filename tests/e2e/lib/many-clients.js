@@ -12,55 +12,16 @@
  *   await pool.stop();
  */
 
-const { spawn } = require('node:child_process');
-
-const { trackExit, killNow } = require('./process');
+const { ChildClients } = require('./child-clients');
 
 const FD_LIMIT = 4096;
 
-class ManyClients {
-  constructor(proc) {
-    this.proc = proc;
-    this.stderr = '';
-    this.pending = new Map();
-    this.seq = 0;
-    trackExit(this, proc, ({ code, signal }) => {
-      for (const { reject } of this.pending.values()) reject(new Error(`client child exited (code ${code}, signal ${signal}): ${this.stderr}`));
-      this.pending.clear();
-    });
-    proc.stderr.on('data', (c) => (this.stderr += c.toString('utf8')));
-    proc.on('message', (msg) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (msg.error) p.reject(new Error(msg.error));
-      else p.resolve(msg.result);
-    });
-  }
-
+class ManyClients extends ChildClients {
   /** Starts the child with `ulimit -n 4096` (or the hard limit when that is lower) and returns its fd limit. */
   static async start() {
-    const script = `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$1" child`;
-    const proc = spawn('bash', ['-c', script, process.execPath, __filename], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    const pool = new ManyClients(proc);
+    const pool = new ManyClients({ file: __filename, fdLimit: FD_LIMIT, label: 'client child' });
     pool.fdLimit = await pool.call({ cmd: 'limit' }, 10000);
     return pool;
-  }
-
-  call(message, timeoutMs) {
-    if (this.exited) return Promise.reject(new Error(`client child already exited: ${this.stderr}`));
-    const id = ++this.seq;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`client child did not answer ${JSON.stringify(message)} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, {
-        resolve: (v) => (clearTimeout(timer), resolve(v)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      });
-      this.proc.send({ id, ...message });
-    });
   }
 
   open({ port, n, channel, concurrency = 100, timeoutMs = 60000 }) {
@@ -69,14 +30,6 @@ class ManyClients {
 
   waitEvent({ event, timeoutMs = 15000 }) {
     return this.call({ cmd: 'waitEvent', event, timeoutMs }, timeoutMs + 5000);
-  }
-
-  closeAll({ timeoutMs = 20000 } = {}) {
-    return this.call({ cmd: 'close', timeoutMs }, timeoutMs + 5000);
-  }
-
-  async stop() {
-    await killNow(this);
   }
 }
 

@@ -35,8 +35,8 @@ const RATE = 25;
 // socket's close to both channels subscribed again on another node.
 const REPLACED_WITHIN_MS = 40000;
 const OUTAGE_BOUND_MS = 5000;
-// nginx sets an upstream that refused a connection aside for fail_timeout (max_fails=1, as lib/nginx.js and
-// deploy/nginx.conf have it). A restarted node refuses while it starts, so nginx still avoids it for seconds after it
+// nginx sets an upstream that refused a connection aside for fail_timeout (max_fails=1, lib/nginx.js's default;
+// deploy/nginx.conf uses max_fails=0 for this reason). A restarted node refuses while it starts, so nginx still avoids it for seconds after it
 // is ready and the next node's turn has come; the draining node answers each new socket with 4200 at once, and
 // pusher-js, sent back to it again and again, backs off for about 15 s (measured: docs/reliability.md). With
 // max_fails=0 nginx tries every node at each connect, and the outage is what the server makes it.

@@ -8,7 +8,17 @@ public sealed record NodeLoadQuery : IWireMessage
 
 /// <summary>One node's live figures per app; counters are totals since the node started (the asker derives rates).</summary>
 /// <param name="Node">The node's cluster address as <c>host:port</c>.</param>
-public sealed record NodeLoad(string Node, IReadOnlyList<AppLoad> Apps) : IWireMessage;
+/// <param name="State">
+/// Whether the node serves clients: <see cref="Starting"/> until it has been ready once, <see cref="Serving"/>, or
+/// <see cref="Draining"/> once it stops (its clients are told to reconnect elsewhere; it leaves the cluster after). The
+/// cluster's member status alone says Up for all three.
+/// </param>
+public sealed record NodeLoad(string Node, IReadOnlyList<AppLoad> Apps, string State = NodeLoad.Serving) : IWireMessage
+{
+    public const string Starting = "starting";
+    public const string Serving = "serving";
+    public const string Draining = "draining";
+}
 
 /// <param name="Channels">The app's channels with a subscriber on the node.</param>
 /// <param name="ApiCalls">HTTP API requests the node answered for the app (triggers, queries, terminations).</param>

@@ -137,6 +137,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                         w.Write(a.AppId); w.Write(a.Connections); w.Write(a.Channels); w.Write(a.WebSocketMessagesIn); w.Write(a.WebSocketMessagesOut);
                         w.Write(a.ApiCalls);
                     }
+                    w.Write(l.State);
                     break;
                 case DashboardWatch d: w.Write(d.Node); break;
                 case LiveLogBatch b:
@@ -184,8 +185,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
             "STA" => new StatisticsAnswer(ReadList(r, () => new StatisticsBucket(r.ReadInt64(), r.ReadString(), r.ReadInt32(), r.ReadInt64(),
                 r.ReadInt64(), r.ReadInt64(), r.ReadInt64()))),
             "LQ" => NodeLoadQuery.Instance,
-            "L" => new NodeLoad(r.ReadString(), ReadList(r, () => new AppLoad(r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(),
-                r.ReadInt64(), r.ReadInt64()))),
+            "L" => ReadNodeLoad(r),
             "DW" => new DashboardWatch(r.ReadString()),
             "LB" => ReadLiveLog(r),
             _ => throw new ArgumentException($"Unknown wire message manifest '{manifest}'"),
@@ -209,6 +209,15 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         // A node of an earlier version does not send the flag: its events are not cached here.
         var fromApi = r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean();
         return new ChannelEvent(appId, channel, frame, except, fromApi);
+    }
+
+    private static NodeLoad ReadNodeLoad(BinaryReader r)
+    {
+        var node = r.ReadString();
+        var apps = ReadList(r, () => new AppLoad(r.ReadString(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64()));
+        // A node of an earlier version does not say: it answers, so it serves.
+        var state = r.BaseStream.Position < r.BaseStream.Length ? r.ReadString() : NodeLoad.Serving;
+        return new NodeLoad(node, apps, state);
     }
 
     private static LiveLogBatch ReadLiveLog(BinaryReader r)

@@ -8,7 +8,8 @@ using Broadcaster.Node.Metrics;
 namespace Broadcaster.Node.Dashboard;
 
 /// <summary>This node's side of every dashboard in the cluster: its figures when asked, and the live log.</summary>
-public sealed class DashboardFeed(BroadcasterOptions options, NodeMetrics metrics, LiveLog log) : IDashboardFeed
+public sealed class DashboardFeed(BroadcasterOptions options, NodeMetrics metrics, LiveLog log, ReadinessGate gate, ConnectionTracker tracker)
+    : IDashboardFeed
 {
     /// <summary>Set once the node's actors run (they are made with this feed).</summary>
     public NodeActors? Actors { get; set; }
@@ -24,7 +25,8 @@ public sealed class DashboardFeed(BroadcasterOptions options, NodeMetrics metric
             apps.Add(new AppLoad(app.Id, (int)traffic.OpenConnections, counts.Subscriptions.Count, traffic.WsMessagesReceived,
                 traffic.WsMessagesSent, traffic.HttpCalls));
         }
-        return new NodeLoad(log.Node, apps);
+        var state = tracker.ShuttingDown ? NodeLoad.Draining : gate.IsOpen ? NodeLoad.Serving : NodeLoad.Starting;
+        return new NodeLoad(log.Node, apps, state);
     }
 
     public void Watched() => log.Watched();

@@ -10,7 +10,8 @@ using Broadcaster.Protocol.Channels;
 namespace Broadcaster.Node.Dashboard;
 
 /// <summary>
-/// What the dashboard shows of the cluster at one moment: every member with its state, each node's figures per app
+/// What the dashboard shows of the cluster at one moment: every member with its cluster status, reachability and
+/// whether it serves (starting, serving, draining), each node's figures per app
 /// (one scatter-gather, so a node that does not answer is listed without figures and named as missing), and each app's
 /// presence channels with their cluster-wide member counts. Rates are per second since the previous overview; one
 /// overview at most every half second is shared by every open page of this node. App secrets are never part of it.
@@ -60,6 +61,8 @@ public sealed class DashboardOverview(NodeActors actors, ScatterGather scatter, 
                 id,
                 status = m.Status.ToString(),
                 reachable = !state.Unreachable.Contains(m),
+                // starting, serving or draining (a stopping node is still Up until it leaves); null without an answer.
+                state = load?.State,
                 self = id == self,
                 connections = load?.Apps.Sum(a => a.Connections),
                 channels = load?.Apps.Sum(a => a.Channels),

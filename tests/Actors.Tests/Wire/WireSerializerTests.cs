@@ -53,7 +53,7 @@ public sealed class WireSerializerTests : IDisposable
         { "statistics answer", new StatisticsAnswer([new StatisticsBucket(1_764_600_000_000, "10.0.0.1:4053", 4, 5, 10, 40, 2)]), "STA", "01000000002e5bda9a0100000d31302e302e302e313a343035330400000005000000000000000a0000000000000028000000000000000200000000000000" },
         { "empty statistics answer", new StatisticsAnswer([]), "STA", "00000000" },
         { "node load query", NodeLoadQuery.Instance, "LQ", "" },
-        { "node load", new NodeLoad("10.0.0.1:4053", [new AppLoad("a1", 3, 2, 10, 40, 1), new AppLoad("a2", 0, 0, 0, 0, 0)]), "L", "0d31302e302e302e313a343035330200000002613103000000020000000a00000000000000280000000000000001000000000000000261320000000000000000000000000000000000000000000000000000000000000000" },
+        { "node load", new NodeLoad("10.0.0.1:4053", [new AppLoad("a1", 3, 2, 10, 40, 1), new AppLoad("a2", 0, 0, 0, 0, 0)], NodeLoad.Draining), "L", "0d31302e302e302e313a343035330200000002613103000000020000000a0000000000000028000000000000000100000000000000026132000000000000000000000000000000000000000000000000000000000000000008647261696e696e67" },
         { "dashboard watch", new DashboardWatch("10.0.0.1:4053"), "DW", "0d31302e302e302e313a34303533" },
         { "live log", new LiveLogBatch("n1", [new ActivityEntry(1_764_600_000_000, "a1", "api_event", null, "news", "e", "api event e on news"),
             new ActivityEntry(1, "a1", "connected", "1.2", null, null, "connected to app a1")], 7), "LB", "026e310700000002000000002e5bda9a010000026131096170695f6576656e740001046e65777301016513617069206576656e742065206f6e206e657773010000000000000002613109636f6e6e65637465640103312e32000013636f6e6e656374656420746f20617070206131" },
@@ -85,6 +85,16 @@ public sealed class WireSerializerTests : IDisposable
         var old = (ChannelEvent)serializer.FromBinary(Convert.FromHexString("0261310163000100000078"), "E");
         Assert.Equal(("a1", "c", null, false), (old.AppId, old.Channel, old.ExceptSocketId, old.FromApi));
         Assert.Equal("x"u8.ToArray(), old.Frame.ToArray());
+    }
+
+    [Fact]
+    public void A_node_load_from_a_node_of_the_earlier_version_reads_as_serving()
+    {
+        // The bytes of NodeLoad before its state was appended: a node that answers serves.
+        var serializer = (WireSerializer)_system.Serialization.FindSerializerFor(NodeLoadQuery.Instance);
+        var old = (NodeLoad)serializer.FromBinary(Convert.FromHexString("0131020000000161030000000200000004000000000000000500000000000000060000000000000001620000000000000000000000000000000000000000000000000000000000000000"), "L");
+        Assert.Equal(("1", NodeLoad.Serving), (old.Node, old.State));
+        Assert.Equal([new AppLoad("a", 3, 2, 4, 5, 6), new AppLoad("b", 0, 0, 0, 0, 0)], old.Apps);
     }
 
     [Fact]
@@ -134,7 +144,7 @@ public sealed class WireSerializerTests : IDisposable
         (OwnMembers e, OwnMembers a) => e.UserIds.Count == a.UserIds.Count && e.UserIds.All(p => a.UserIds.TryGetValue(p.Key, out var ids) && ids.SequenceEqual(p.Value)),
         (ChannelCountsQuery e, ChannelCountsQuery a) => e.AppId == a.AppId && (e.Channels ?? []).SequenceEqual(a.Channels ?? []) && (e.Channels is null) == (a.Channels is null),
         (StatisticsSample e, StatisticsSample a) => (e.Node, e.IntervalStartMs, e.IntervalMs) == (a.Node, a.IntervalStartMs, a.IntervalMs) && e.Rows.SequenceEqual(a.Rows),
-        (NodeLoad e, NodeLoad a) => e.Node == a.Node && e.Apps.SequenceEqual(a.Apps),
+        (NodeLoad e, NodeLoad a) => e.Node == a.Node && e.Apps.SequenceEqual(a.Apps) && e.State == a.State,
         (StatisticsAnswer e, StatisticsAnswer a) => e.Buckets.SequenceEqual(a.Buckets),
         (LiveLogBatch e, LiveLogBatch a) => (e.Node, e.Dropped) == (a.Node, a.Dropped) && e.Entries.SequenceEqual(a.Entries),
         (PresenceSnapshot e, PresenceSnapshot a) => (e.Origin, e.Sequence) == (a.Origin, a.Sequence) && e.Entries.SequenceEqual(a.Entries),

@@ -40,6 +40,7 @@ public sealed class DashboardLiveTests : IAsyncLifetime
 
         var node = overview.GetProperty("nodes").EnumerateArray().Single();
         Assert.Equal(("Up", true, true), (node.GetProperty("status").GetString(), node.GetProperty("reachable").GetBoolean(), node.GetProperty("self").GetBoolean()));
+        Assert.Equal("serving", node.GetProperty("state").GetString());
         Assert.Equal(overview.GetProperty("self").GetString(), node.GetProperty("id").GetString());
         Assert.Equal(2, node.GetProperty("connections").GetInt32());
         Assert.Equal(2, node.GetProperty("apps").GetProperty("app-id").GetProperty("channels").GetInt32());

@@ -187,6 +187,25 @@ class Cluster {
     return slot;
   }
 
+  /**
+   * One more node (the next index, fresh ports) that joins through the cluster's seeds; waits until the cluster is
+   * ready with it. Not for bootstrap or namespaced clusters. Resolves the new slot.
+   */
+  async addNode() {
+    if (this.bootstrap || this.topology) throw new Error('addNode() is for seeded clusters on 127.0.0.1');
+    const unique = portAllocator();
+    const taken = new Set(this.slots.flatMap((s) => [s.port, s.clusterPort]));
+    const fresh = async () => {
+      for (;;) {
+        const p = await unique();
+        if (!taken.has(p)) return p;
+      }
+    };
+    const slot = new NodeSlot(this.slots.length, await fresh(), await fresh());
+    this.slots.push(slot);
+    return this.startNode(slot.index);
+  }
+
   /** GET /ready of every running node: 200, ready, and as many peers as there are other running nodes. */
   async waitReady(timeoutMs = READY_TIMEOUT_MS) {
     await waitFor(

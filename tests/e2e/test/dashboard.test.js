@@ -18,7 +18,8 @@ const { waitFor, Recorder } = require('../lib/wait');
 const { launchBrowser, openEventStream, SCREENSHOT_DIR } = require('../lib/browser');
 const { freePort, dllPath } = require('../lib/server');
 const { runProcess } = require('../lib/process');
-const { UI_TIMEOUT_MS, call, nodeId, isVisible, waitForText, signIn, ensureSignedIn, sessionCookie, sendTestEvent } = require('../lib/dashboard');
+const { connectPusher } = require('../lib/ws-raw');
+const { UI_TIMEOUT_MS, call, nodeId, nodeRows, isVisible, waitForText, signIn, ensureSignedIn, sessionCookie, sendTestEvent } = require('../lib/dashboard');
 const { waitForOverview, waitForNodeRows, waitForStatsPoints, waitForLogEntry, screenshotDesktopAndPhone, assertRealPng } = require('../lib/dashboard');
 const { readPageAndAssets, readApiAnswers, readLiveStreams, assertNoSecrets, assertScanSawKeys, assertPasswordNotEchoed } = require('../lib/dashboard');
 
@@ -28,7 +29,8 @@ const SECRETS = ['app-secret', 'secret-2'];
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcaster-dashboard-'));
 
 const config = () => `broadcaster {
-  cluster { failure-timeout = 2s, down-after = 2s }
+  # A frozen node is unreachable after 2 s and is not removed for 30 s: the page can show it, and it comes back.
+  cluster { failure-timeout = 2s, down-after = 30s }
   dashboard { enabled = true, password = "${PASSWORD}" }
   statistics { interval = 1s, database = "${path.join(dataDir, 'stats.db')}" }
   apps = [
@@ -295,6 +297,64 @@ describe('dashboard in Chromium on a two-node cluster', () => {
     shots.push(...files);
     assert.ok(overflow <= 1, `the page scrolls sideways on a 375 px phone by ${overflow} px (wide content must scroll inside its card)`);
     for (const file of files) assertRealPng(file);
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  });
+
+  h.test('a third node: shown Up, unreachable while frozen, Up again, draining while it stops, then gone', async (t) => {
+    await ensureDashboard();
+    const slot = await h.cluster.addNode();
+    const id = nodeId(slot);
+    const states = () => page.evaluate(() => window.nodeStatesSeen);
+    // Every set of badges the page shows in the new node's status cell, as the page renders them ('gone' without a row).
+    await page.evaluate((node) => {
+      const seen = (window.nodeStatesSeen = []);
+      const body = document.getElementById('nodes-body');
+      const record = () => {
+        const row = [...body.rows].find((r) => r.getAttribute('data-node') === node);
+        const now = row ? [...row.cells[1].querySelectorAll('.badge')].map((b) => b.textContent).join(' ') : 'gone';
+        if (seen[seen.length - 1] !== now) seen.push(now);
+      };
+      new MutationObserver(record).observe(body, { subtree: true, childList: true, characterData: true });
+      record();
+    }, id);
+    const waitForState = async (ok, what) => {
+      await waitFor(async () => ok((await states()).at(-1)), 20000, async () => `the page to show ${id} ${what} (seen: ${JSON.stringify(await states())})`);
+    };
+    const otherRowsUp = async () => {
+      const rows = await nodeRows(page);
+      for (const r of rows.filter((x) => x.node !== id)) assert.equal(r.cells[1], 'Up', `${r.node} stays Up`);
+    };
+
+    await waitForText(page, '[data-testid="node-count"]', '3');
+    await waitForState((s) => s === 'Up', 'Up');
+
+    // Frozen (SIGSTOP): it answers no heartbeat, so the others see it unreachable; thawed in time, it is back.
+    process.kill(slot.server.pid, 'SIGSTOP');
+    try {
+      await waitForState((s) => /unreachable/.test(s || ''), 'unreachable');
+      await otherRowsUp();
+      shots.push(await browser.screenshot(page, 'dashboard-unreachable'));
+    } finally {
+      process.kill(slot.server.pid, 'SIGCONT');
+    }
+    await waitForState((s) => s === 'Up', 'Up again');
+
+    // Stopped gracefully while a client does not answer the close (its socket is not read): the node drains for the
+    // close timeout, shown as draining, then leaves and its row goes.
+    const stuck = await connectPusher({ port: slot.port });
+    stuck.ws.socket.pause();
+    const exited = h.cluster.terminateNode(slot.index);
+    try {
+      await waitForState((s) => /draining/.test(s || ''), 'draining');
+      await otherRowsUp();
+      await waitForState((s) => s === 'gone', 'gone from the list');
+      await waitForText(page, '[data-testid="node-count"]', '2');
+    } finally {
+      stuck.ws.destroy();
+    }
+    const exit = await exited;
+    assert.equal(exit.code, 0, 'the third node stopped gracefully');
+    t.diagnostic(`the page showed ${id} as: ${(await states()).join(' -> ')}`);
     assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
   });
 

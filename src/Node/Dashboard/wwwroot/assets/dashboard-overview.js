@@ -47,7 +47,9 @@
     fill(status,
       badge(n.status ?? 'Unknown', statusTone(n.status)),
       n.reachable === false ? badge('unreachable', 'bad') : null,
-      n.reachable !== false && missing.has(n.id) ? badge('no answer', 'warn') : null);
+      n.reachable !== false && missing.has(n.id) ? badge('no answer', 'warn') : null,
+      // A stopping node is Up in the cluster until it leaves: it says that it is draining (or not yet serving).
+      n.state === 'draining' || n.state === 'starting' ? badge(n.state, 'warn') : null);
     conns.textContent = fmtCount(n.connections);
     channels.textContent = fmtCount(n.channels);
     wsIn.textContent = fmtRate(n.ws_in_rate);

@@ -223,6 +223,20 @@ describe('statistics of a three-node cluster in one database', () => {
       assert.equal(await page.locator('[data-testid="stats-empty"]').isVisible(), false, 'no "no statistics" note');
       assert.ok((await page.locator('[data-testid="stats-chart"] canvas').count()) >= 1, 'a chart is drawn');
       assert.equal(sum(answer.points, 'api_messages'), apiTotal, 'the page got every API message');
+      const summary = page.locator('[data-testid="stats-summary"]');
+      const drawnApi = async () => Number(await summary.getAttribute('data-api'));
+      assert.equal(await drawnApi(), apiTotal, 'the range total of all nodes');
+      assert.match(await summary.textContent(), new RegExp(`${apiTotal} API messages`));
+      // One node at a time: its own series, as the node wrote it.
+      const nodeChoice = page.locator('[data-testid="stats-node"]');
+      assert.deepEqual((await nodeChoice.locator('option').allTextContents()).slice(1), [...ids].sort(), 'every node can be chosen');
+      for (const [i, id] of ids.entries()) {
+        await nodeChoice.selectOption(id);
+        await waitFor(async () => (await drawnApi()) === answer.nodes[id].reduce((acc, p) => acc + p.api_messages, 0), 5000, `the page to draw ${id}'s series`);
+        assert.equal(await drawnApi(), sent.api[i], `API messages drawn for ${id}`);
+      }
+      await nodeChoice.selectOption('');
+      await waitFor(async () => (await drawnApi()) === apiTotal, 5000, 'the page to draw all nodes again');
       const file = await browser.screenshot(page, 'statistics-chart');
       process.stderr.write(`[e2e] statistics screenshot: ${file} (folder ${SCREENSHOT_DIR})\n`);
       assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');

@@ -1,6 +1,6 @@
 'use strict';
-// Statistics: the recorded intervals of one app over a chosen range (api/statistics), drawn as two stepped uPlot
-// charts and refreshed every minute. Adds to window.BroadcasterDashboard: ensureStatsCharts, startStats, stopStats,
+// Statistics: the recorded intervals of one app over a chosen range (api/statistics), for the whole cluster or one
+// node, drawn as two stepped uPlot charts under a line of the range's totals, and refreshed every minute. Adds to window.BroadcasterDashboard: ensureStatsCharts, startStats, stopStats,
 // refreshStats. Calls into other files go through the namespace at call time (D.knownApps, D.sessionEnded).
 (() => {
   const D = window.BroadcasterDashboard;
@@ -10,6 +10,8 @@
 
   const charts = { statsConnections: null, statsMessages: null };
   let statsWindow = null;
+  // The last answer: choosing another node redraws it without asking again.
+  let lastBody = null;
 
   function ensureStatsCharts() {
     if (charts.statsConnections) return;
@@ -64,6 +66,7 @@
   }
 
   function renderStatsMessage(text) {
+    lastBody = null;
     const counter = $('stats-points');
     counter.textContent = DASH;
     counter.removeAttribute('data-points');
@@ -72,8 +75,37 @@
     $('stats-plots').hidden = true;
   }
 
+  /** Fills the node choice with the nodes of the answer (sorted), keeping the chosen one while it is there. */
+  function syncNodeOptions(nodes) {
+    const select = $('stats-node');
+    const chosen = select.value;
+    const ids = Object.keys(nodes).sort();
+    const have = [...select.options].slice(1).map((o) => o.value);
+    if (have.join('\n') !== ids.join('\n')) {
+      while (select.options.length > 1) select.remove(1);
+      for (const id of ids) select.add(new Option(id, id));
+    }
+    select.value = ids.includes(chosen) ? chosen : '';
+    return select.value;
+  }
+
+  function renderSummary(points) {
+    const total = (f) => points.reduce((acc, p) => acc + (p[f] || 0), 0);
+    const peak = points.reduce((acc, p) => Math.max(acc, p.peak_connections || 0), 0);
+    const figures = { peak, in: total('websocket_messages_in'), out: total('websocket_messages_out'), api: total('api_messages') };
+    const big = (n) => n.toLocaleString('en-US');
+    const summary = $('stats-summary');
+    summary.textContent = `In this range: peak ${big(figures.peak)} connections, ${big(figures.in)} WebSocket messages in, ` +
+      `${big(figures.out)} out, ${big(figures.api)} API messages`;
+    Object.assign(summary.dataset, { peak: figures.peak, wsIn: figures.in, wsOut: figures.out, api: figures.api });
+  }
+
   function renderStats(body) {
-    const points = Array.isArray(body.points) ? body.points : [];
+    lastBody = body;
+    const nodes = body.nodes && typeof body.nodes === 'object' ? body.nodes : {};
+    const node = syncNodeOptions(nodes);
+    const series = node ? nodes[node] : body.points;
+    const points = Array.isArray(series) ? series : [];
     const counter = $('stats-points');
     const step = body.bucket_ms || body.interval_ms || 60_000;
     counter.textContent = `${points.length} ${points.length === 1 ? 'interval' : 'intervals'} of ${fmtDuration(step)}`;
@@ -82,6 +114,7 @@
     $('stats-empty').hidden = points.length > 0;
     $('stats-plots').hidden = points.length === 0;
     if (!points.length) return;
+    renderSummary(points);
 
     const x = [], conn = [], wsIn = [], wsOut = [], api = [];
     const add = (t, p) => {
@@ -111,6 +144,9 @@
 
   $('stats-app').addEventListener('change', refreshStats);
   $('stats-range').addEventListener('change', refreshStats);
+  $('stats-node').addEventListener('change', () => {
+    if (lastBody) renderStats(lastBody);
+  });
 
   Object.assign(D, { ensureStatsCharts, startStats, stopStats, refreshStats });
 })();

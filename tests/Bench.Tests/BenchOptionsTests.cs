@@ -45,4 +45,11 @@ public class BenchOptionsTests
         Assert.Equal(1, options.Runs);
         Assert.Equal(["fanout", "idle"], options.Scenarios);
     }
+
+    [Fact]
+    public void The_dashboard_scenario_is_named_and_part_of_all()
+    {
+        Assert.Equal(["channels", "dashboard"], BenchOptions.Parse(["--scenario", "dashboard,channels"]).Scenarios);
+        Assert.Contains("dashboard", BenchOptions.Parse([]).Scenarios);
+    }
 }

@@ -5,7 +5,7 @@ namespace Broadcaster.Bench;
 /// <summary>Command-line settings of the benchmark.</summary>
 public sealed record BenchOptions
 {
-    public static readonly IReadOnlyList<string> AllScenarios = ["fanout", "channels", "idle", "connect", "presence", "slow", "cluster"];
+    public static readonly IReadOnlyList<string> AllScenarios = ["fanout", "channels", "idle", "connect", "presence", "slow", "cluster", "dashboard"];
 
     /// <summary>The first seed of a fuzz run when none is given: the fuzz test's, so both start with the same cases.</summary>
     public const int DefaultFuzzSeed = 20261201;
@@ -16,7 +16,7 @@ public sealed record BenchOptions
         "       Broadcaster.Bench --fuzz [--cases N] [--seed S] [--parallel N] [--node PATH]\n" +
         "       Broadcaster.Bench baseline --port P\n" +
         "  --runs N        runs of every scenario; figures are medians with min and max (default 3)\n" +
-        "  --scenario S    fanout, channels, idle, connect, presence, slow, cluster, or all (default)\n" +
+        "  --scenario S    fanout, channels, idle, connect, presence, slow, cluster, dashboard, or all (default)\n" +
         "  --quick         shorter phases and windows (3 s load steps, 10 s idle windows), for a first look\n" +
         "  --smoke         a few seconds of fanout and idle with small numbers, one run; exits 1 if anything was\n" +
         "                  lost, duplicated or closed (no speed checks): the CI step\n" +

@@ -115,6 +115,7 @@ public static class Program
                 "presence" => new PresenceScenario(),
                 "slow" => new SlowScenario(),
                 "cluster" => new ClusterScenario(),
+                "dashboard" => new DashboardScenario(),
                 _ => throw new InvalidOperationException($"scenario {name} is not implemented"),
             };
         }

@@ -34,7 +34,7 @@ public sealed class FanoutScenario(string name, int channels, int subscribersPer
             pool = await ConnectAsync(process, ledger, total, names, context);
             using var trigger = new TriggerClient(process.Port, BenchApp.Default);
             var phase = run * 100;
-            var warmup = Plan(++phase, names, sizes.FanoutLoads[0], sizes.WarmupSeconds, sizes.PayloadBytes);
+            var warmup = Plan(++phase, names, subscribersPerChannel, sizes.FanoutLoads[0], sizes.WarmupSeconds, sizes.PayloadBytes);
             await StreamPhase.RunAsync(warmup, ledger, pool.Clients, trigger, [process], context);
             foreach (var load in sizes.FanoutLoads)
             {
@@ -44,7 +44,7 @@ public sealed class FanoutScenario(string name, int channels, int subscribersPer
                     pool.Dispose();
                     pool = await ConnectAsync(process, ledger, total, names, context);
                 }
-                var plan = Plan(++phase, names, load, sizes.PhaseSeconds, sizes.PayloadBytes);
+                var plan = Plan(++phase, names, subscribersPerChannel, load, sizes.PhaseSeconds, sizes.PayloadBytes);
                 var outcome = await StreamPhase.RunAsync(plan, ledger, pool.Clients, trigger, [process], context);
                 context.Log($"{Name} run {run} {server} {CaseOf(load)}: {StreamPhase.Describe(outcome)}");
                 results.AddRange(outcome.Measurements(server, CaseOf(load)));
@@ -58,13 +58,15 @@ public sealed class FanoutScenario(string name, int channels, int subscribersPer
         return results;
     }
 
-    private StreamPlan Plan(int phase, string[] names, int deliveriesPerSecond, int seconds, int payload)
+    /// <summary>A phase offering <paramref name="deliveriesPerSecond"/> over channels of <paramref name="subscribersPerChannel"/>.</summary>
+    internal static StreamPlan Plan(int phase, string[] names, int subscribersPerChannel, int deliveriesPerSecond, int seconds, int payload)
     {
         var eventsPerSecond = (double)deliveriesPerSecond / subscribersPerChannel;
         return new StreamPlan(phase, names, eventsPerSecond, (int)Math.Ceiling(eventsPerSecond * seconds), payload);
     }
 
-    private static async Task<ClientPool> ConnectAsync(ServerProcess process, DeliveryLedger ledger, int total, string[] names, ScenarioContext context)
+    /// <summary>Connects <paramref name="total"/> clients and subscribes client i to channel i modulo the channels.</summary>
+    internal static async Task<ClientPool> ConnectAsync(ServerProcess process, DeliveryLedger ledger, int total, string[] names, ScenarioContext context)
     {
         var pool = await ClientPool.ConnectAsync(ScenarioContext.ClientsOf(process), total, ledger, context.Cancel);
         try

@@ -22,12 +22,16 @@ public sealed record NodeSettings
     /// <summary><c>client-*</c> events (off by default, as shipped).</summary>
     public bool EnableClientMessages { get; init; }
 
+    /// <summary>The dashboard's password; null: the dashboard is off, as shipped.</summary>
+    public string? DashboardPassword { get; init; }
+
     /// <param name="statisticsDatabase">Where the node keeps its statistics (on, as by default, but out of the working directory).</param>
     public string ToHocon(string statisticsDatabase)
     {
         var app = App;
         var clientMessages = EnableClientMessages ? ", enable-client-messages = true" : "";
         var activity = ActivityTimeout is { } t ? $"\n    activity-timeout = {(int)t.TotalSeconds}s" : "";
+        var dashboard = DashboardPassword is { } password ? $"\n  dashboard {{ enabled = true, password = \"{password}\" }}" : "";
         return string.Create(CultureInfo.InvariantCulture, $$"""
             broadcaster {
               server {
@@ -42,7 +46,7 @@ public sealed record NodeSettings
               }
               statistics {
                 database = "{{statisticsDatabase}}"
-              }
+              }{{dashboard}}
               apps = [{ id = "{{app.Id}}", key = "{{app.Key}}", secret = "{{app.Secret}}", name = "bench"{{clientMessages}} }]
             }
             """);

@@ -281,6 +281,61 @@ describe('dashboard in Chromium on a two-node cluster', () => {
     client.disconnect();
   });
 
+  h.test('the live log pauses and resumes, filters by app, channel and event, and says what it sampled out under load', async () => {
+    await ensureDashboard();
+    await page.locator('[data-testid="log-clear"]').click();
+    const sdk = h.sdk(1);
+    const [c1, c2, e1, e2] = [uid('dash-f1'), uid('dash-f2'), `evt-${uid('one')}`, `evt-${uid('two')}`];
+    const shown = () =>
+      page.evaluate(() => [...document.querySelectorAll('#log [data-testid="log-entry"]')].map((li) => ({ ...li.dataset })));
+    const waitShown = async (ok, what) => {
+      let last = null;
+      await waitFor(async () => ok((last = await shown())), UI_TIMEOUT_MS, () => `the log to show ${what} (shows ${JSON.stringify(last && last.slice(0, 10))})`);
+      return last;
+    };
+
+    // Paused: the entry is held and counted, not shown; resumed: it is shown.
+    await page.locator('[data-testid="log-pause"]').click();
+    await sdk.trigger(c1, e1, { n: 1 });
+    await waitFor(async () => Number(await page.locator('[data-testid="log-pending"]').getAttribute('data-count')) >= 1, UI_TIMEOUT_MS, 'the pause to count a held entry');
+    assert.equal((await shown()).filter((x) => x.event === e1).length, 0, 'a held entry is not shown while paused');
+    await page.locator('[data-testid="log-pause"]').click();
+    await waitShown((xs) => xs.some((x) => x.event === e1), `${e1} after resuming`);
+    assert.equal(await page.locator('[data-testid="log-pending"]').isVisible(), false);
+
+    // Entries of two channels and of the second app.
+    await sdk.trigger(c2, e2, { n: 2 });
+    const other = await h.node(0).connect({ key: 'key-2' });
+    await waitShown((xs) => xs.some((x) => x.event === e2) && xs.some((x) => x.app === 'app-2' && x.kind === 'connected'), `${e2} and an app-2 connection`);
+
+    await page.locator('[data-testid="log-app"]').selectOption('app-2');
+    let xs = await waitShown((v) => v.length > 0 && v.every((x) => x.app === 'app-2'), 'app-2 entries only');
+    assert.ok(xs.some((x) => x.kind === 'connected'));
+    await page.locator('[data-testid="log-app"]').selectOption('');
+
+    await page.locator('[data-testid="log-channel"]').fill(c2);
+    xs = await waitShown((v) => v.length > 0 && v.every((x) => x.channel.includes(c2)), `${c2} entries only`);
+    assert.ok(xs.some((x) => x.event === e2) && !xs.some((x) => x.event === e1));
+    await page.locator('[data-testid="log-channel"]').fill('');
+
+    await page.locator('[data-testid="log-event"]').fill(e1);
+    xs = await waitShown((v) => v.length > 0 && v.every((x) => x.event === e1), `${e1} entries only`);
+    await page.locator('[data-testid="log-event"]').fill('');
+    await waitShown((v) => v.some((x) => x.event === e1) && v.some((x) => x.event === e2), 'every entry again');
+    other.disconnect();
+
+    // A burst far above what a node sends a page (100 entries per 250 ms): the rest is counted as sampled out.
+    const c3 = uid('dash-burst');
+    const batches = Array.from({ length: 300 }, (_, i) => Array.from({ length: 10 }, (_, k) => ({ channel: c3, name: 'burst', data: { i, k } })));
+    const answers = await Promise.all(batches.map((b) => sdk.triggerBatch(b)));
+    assert.ok(answers.every((r) => r.status === 200), 'every batch accepted');
+    await waitFor(async () => Number(await page.locator('[data-testid="log-dropped"]').getAttribute('data-count')) > 0, UI_TIMEOUT_MS, 'the page to say entries were sampled out');
+    assert.match(await page.locator('[data-testid="log-dropped"]').textContent(), /sampled out under load/);
+    const burst = (await shown()).filter((x) => x.channel === c3).length;
+    assert.ok(burst > 0 && burst < 3000, `some of the burst shown, not all of it (${burst})`);
+    assert.deepEqual(browser.pageErrors, [], 'no uncaught errors in the page');
+  });
+
   h.test('screenshots at desktop and phone size once data is shown', async () => {
     await ensureDashboard();
     const channel = uid('dash-shot');

@@ -27,6 +27,19 @@ window.BroadcasterDashboard = (() => {
   const fmtRate = (r) => (r == null ? DASH : r >= 100 ? r.toFixed(0) : r.toFixed(1));
   const pad = (n, w = 2) => String(n).padStart(w, '0');
 
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+  // Time-axis labels of our own (uPlot's put a wrong date under the first tick of an empty chart): hours and minutes,
+  // with the day in front where the ticks span more than one day.
+  function timeAxisValues(u, splits) {
+    const span = splits.length > 1 ? splits[splits.length - 1] - splits[0] : 0;
+    return splits.map((s) => {
+      const d = new Date(s * 1000);
+      const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+      return span >= 86400 ? `${MONTHS[d.getMonth()]} ${d.getDate()}\n${hm}` : hm;
+    });
+  }
+
   function fmtTime(ms, withMillis) {
     if (ms == null) return DASH;
     const d = new Date(ms);
@@ -116,7 +129,7 @@ window.BroadcasterDashboard = (() => {
       cursor: { drag: { x: false, y: false }, ...(extra.cursor || {}) },
       scales: { x: { time: true, ...(extra.x || {}) }, y: { range: zeroBasedRange } },
       // Wider tick spacing than uPlot's default keeps time labels from crowding on small charts.
-      axes: [{ ...axisStyle, space: 70 }, { ...axisStyle, size: 48, values: (u, splits) => splits.map(fmtCompact) }],
+      axes: [{ ...axisStyle, space: 70, values: timeAxisValues }, { ...axisStyle, size: 48, values: (u, splits) => splits.map(fmtCompact) }],
       series: [{}, ...series.map(({ format = fmtCompact, ...s }) => ({
         width: 2, points: { show: false }, value: (u, v) => (v == null ? DASH : format(v)), ...s,
       }))],

@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
+using Broadcaster.Fuzzing;
 
 namespace Broadcaster.Node.Tests.Infrastructure;
 
 /// <summary>
-/// The receive side of a <see cref="RawWebSocket"/>: one buffer over the socket, so bytes the server sent right after
-/// its 101 (connection_established often shares the segment) are the start of the first frame, not lost.
+/// The receive side of a <see cref="RawWebSocket"/>: response heads and frames read from one <see cref="SocketBuffer"/>
+/// over the socket, so bytes the server sent right after its 101 are the start of the first frame, not lost.
 /// An end of the connection surfaces as <see cref="EndOfStreamException"/>, a reset as <see cref="SocketException"/>.
 /// </summary>
 public sealed class RawSocketReader(Socket socket)
@@ -14,11 +15,7 @@ public sealed class RawSocketReader(Socket socket)
     private const int MaxHeadBytes = 64 * 1024;
     private const int MaxFrameBytes = 16 * 1024 * 1024;
 
-    private byte[] _buffer = new byte[16 * 1024];
-    private int _start;
-    private int _end;
-
-    private ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _end - _start);
+    private readonly SocketBuffer _buffer = new(socket);
 
     /// <summary>A response head and, for anything but 101, its body (by Content-Length or chunked).</summary>
     public async Task<RawHttpResponse> ReadResponseAsync(CancellationToken ct)
@@ -58,13 +55,13 @@ public sealed class RawSocketReader(Socket socket)
     private async Task<string> ReadUntilAsync(byte[] delimiter, int max, CancellationToken ct)
     {
         int end;
-        while ((end = Buffered.IndexOf(delimiter)) < 0)
+        while ((end = _buffer.Buffered.IndexOf(delimiter)) < 0)
         {
-            Assert.True(_end - _start < max, $"No end of line or head within {max} bytes");
-            if (!await FillAsync(ct)) throw new EndOfStreamException($"The server closed the connection inside: {Encoding.ASCII.GetString(Buffered)}");
+            Assert.True(_buffer.Buffered.Length < max, $"No end of line or head within {max} bytes");
+            if (!await _buffer.FillAsync(ct)) throw new EndOfStreamException($"The server closed the connection inside: {Encoding.ASCII.GetString(_buffer.Buffered)}");
         }
-        var text = Encoding.ASCII.GetString(_buffer, _start, end);
-        _start += end + delimiter.Length;
+        var text = Encoding.ASCII.GetString(_buffer.Buffered[..end]);
+        _buffer.Consume(end + delimiter.Length);
         return text;
     }
 
@@ -74,30 +71,13 @@ public sealed class RawSocketReader(Socket socket)
         var got = 0;
         while (got < count)
         {
-            if (_start == _end && !await FillAsync(ct))
+            if (_buffer.Buffered.IsEmpty && !await _buffer.FillAsync(ct))
                 throw new EndOfStreamException($"The server closed the connection after {got} of {count} bytes");
-            var n = Math.Min(count - got, _end - _start);
-            _buffer.AsSpan(_start, n).CopyTo(result.AsSpan(got));
-            _start += n;
+            var n = Math.Min(count - got, _buffer.Buffered.Length);
+            _buffer.Buffered[..n].CopyTo(result.AsSpan(got));
+            _buffer.Consume(n);
             got += n;
         }
         return result;
-    }
-
-    /// <summary>Reads more bytes from the socket into the buffer; false when the server has closed its side.</summary>
-    private async Task<bool> FillAsync(CancellationToken ct)
-    {
-        if (_start == _end) _start = _end = 0;
-        if (_end == _buffer.Length)
-        {
-            var bigger = new byte[Math.Max(_buffer.Length, 2 * (_end - _start))];
-            Buffered.CopyTo(bigger);
-            _end -= _start;
-            _start = 0;
-            _buffer = bigger;
-        }
-        var read = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
-        _end += read;
-        return read > 0;
     }
 }

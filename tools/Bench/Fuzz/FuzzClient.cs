@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Broadcaster.Bench.Framing;
 using Broadcaster.Bench.LoadGenerator;
+using Broadcaster.Fuzzing;
 
 namespace Broadcaster.Bench.Fuzz;
 
@@ -16,11 +17,13 @@ public sealed class FuzzClient : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     private readonly Socket _socket;
-    private byte[] _buffer = new byte[16 * 1024];
-    private int _start;
-    private int _end;
+    private readonly SocketBuffer _buffer;
 
-    private FuzzClient(Socket socket) => _socket = socket;
+    private FuzzClient(Socket socket)
+    {
+        _socket = socket;
+        _buffer = new SocketBuffer(socket);
+    }
 
     /// <summary>Upgrades from source address number <paramref name="index"/> and reads up to the response head.</summary>
     public static async Task<FuzzClient> ConnectAsync(ClientSettings settings, int index, CancellationToken cancel)
@@ -36,9 +39,9 @@ public sealed class FuzzClient : IAsyncDisposable
             var key = WebSocketHandshake.NewKey();
             await client.WriteAsync(WebSocketHandshake.Request($"{settings.Server}", settings.PathAndQuery, key), timeout.Token);
             int head;
-            while ((head = WebSocketHandshake.ReadResponse(client.Buffered, WebSocketHandshake.Accept(key))) == 0)
-                if (!await client.FillAsync(timeout.Token)) throw new EndOfStreamException("the server closed the connection during the upgrade");
-            client._start += head;
+            while ((head = WebSocketHandshake.ReadResponse(client._buffer.Buffered, WebSocketHandshake.Accept(key))) == 0)
+                if (!await client._buffer.FillAsync(timeout.Token)) throw new EndOfStreamException("the server closed the connection during the upgrade");
+            client._buffer.Consume(head);
             return client;
         }
         catch
@@ -47,8 +50,6 @@ public sealed class FuzzClient : IAsyncDisposable
             throw;
         }
     }
-
-    private ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _end - _start);
 
     /// <summary>Frames up to the first text message, which must be <c>pusher:connection_established</c>; null when it was, else why not.</summary>
     public async Task<string?> ExpectEstablishedAsync(CancellationToken cancel)
@@ -112,31 +113,13 @@ public sealed class FuzzClient : IAsyncDisposable
     {
         while (true)
         {
-            if (ServerFrame.TryRead(Buffered, out var frame, out var consumed))
+            if (ServerFrame.TryRead(_buffer.Buffered, out var frame, out var consumed))
             {
-                _start += consumed;
+                _buffer.Consume(consumed);
                 return frame;
             }
-            if (!await FillAsync(cancel)) return null;
+            if (!await _buffer.FillAsync(cancel)) return null;
         }
-    }
-
-    /// <summary>Reads more bytes after what is buffered; false when the server has closed its side.</summary>
-    private async Task<bool> FillAsync(CancellationToken cancel)
-    {
-        if (_start == _end) _start = _end = 0;
-        if (_end == _buffer.Length)
-        {
-            // A frame larger than the buffer: make room for it (ServerFrame bounds how large).
-            var bigger = new byte[Math.Max(_buffer.Length, 2 * (_end - _start))];
-            Buffered.CopyTo(bigger);
-            _end -= _start;
-            _start = 0;
-            _buffer = bigger;
-        }
-        var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancel);
-        _end += read;
-        return read > 0;
     }
 
     public ValueTask DisposeAsync()

@@ -32,52 +32,36 @@ public sealed class DashboardScenario : IScenario
 
     private async Task<IReadOnlyList<Measurement>> MeasureAsync(string setUp, int run, ScenarioContext context)
     {
-        var sizes = context.Sizes;
-        var (channels, perChannel) = (sizes.Channels, sizes.SubscribersPerChannel);
-        var total = channels * perChannel;
-        var names = Enumerable.Range(0, channels).Select(c => $"{Name}-{c}").ToArray();
-        var results = new List<Measurement>();
+        var names = Enumerable.Range(0, context.Sizes.Channels).Select(c => $"{Name}-{c}").ToArray();
         var process = await context.StartAsync(ServerKind.Broadcaster, new NodeSettings { DashboardPassword = setUp == Off ? null : Password });
-        ClientPool? pool = null;
         LiveLogReader? page = null;
         try
         {
             // The page is open before the clients come, as it would be on a node in service.
             if (setUp == Open) page = await LiveLogReader.OpenAsync(process.Port, Password, context.Cancel);
-            var ledger = new DeliveryLedger(total);
-            for (var i = 0; i < total; i++) ledger.Assign(i, i % channels);
-            pool = await FanoutScenario.ConnectAsync(process, ledger, total, names, context);
-            using var trigger = new TriggerClient(process.Port, BenchApp.Default);
-            var phase = run * 100;
-            var warmup = FanoutScenario.Plan(++phase, names, perChannel, sizes.FanoutLoads[0], sizes.WarmupSeconds, sizes.PayloadBytes);
-            await StreamPhase.RunAsync(warmup, ledger, pool.Clients, trigger, [process], context);
-            foreach (var load in sizes.FanoutLoads)
-            {
-                if (pool.OpenCount < total)
-                {
-                    context.Log($"{Name} {setUp}: {total - pool.OpenCount} clients were closed, reconnecting all of them");
-                    pool.Dispose();
-                    pool = await FanoutScenario.ConnectAsync(process, ledger, total, names, context);
-                }
-                var plan = FanoutScenario.Plan(++phase, names, perChannel, load, sizes.PhaseSeconds, sizes.PayloadBytes);
-                var (entries, sampledOut) = (page?.Entries ?? 0, page?.SampledOut ?? 0);
-                var outcome = await StreamPhase.RunAsync(plan, ledger, pool.Clients, trigger, [process], context);
-                var @case = FanoutScenario.CaseOf(load);
-                context.Log($"{Name} run {run} {setUp} {@case}: {StreamPhase.Describe(outcome)}");
-                results.AddRange(outcome.Measurements(setUp, @case));
-                if (page is null) continue;
-                if (page.Failure is { } failure) throw new InvalidOperationException($"the dashboard's live stream ended: {failure.Message}", failure);
-                var seconds = Math.Max(outcome.DeliverySeconds, 1e-9);
-                results.Add(new(setUp, @case, "live log entries shown", "entries/s", (page.Entries - entries) / seconds));
-                results.Add(new(setUp, @case, "live log entries sampled out", "entries/s", (page.SampledOut - sampledOut) / seconds));
-            }
+            return await FanoutScenario.OfferLoadsAsync(Name, setUp, run, process, names, context.Sizes.SubscribersPerChannel, context,
+                page is null ? null : () => PageFigures(page, setUp));
         }
         finally
         {
-            pool?.Dispose();
             if (page is not null) await page.DisposeAsync();
             await context.StopAsync(Name, process);
         }
-        return results;
+    }
+
+    /// <summary>Taken before a load: after it, what the open page was shown and what the node sampled out, per second.</summary>
+    private static Func<string, StreamOutcome, IEnumerable<Measurement>> PageFigures(LiveLogReader page, string setUp)
+    {
+        var (entries, sampledOut) = (page.Entries, page.SampledOut);
+        return (@case, outcome) =>
+        {
+            if (page.Failure is { } failure) throw new InvalidOperationException($"the dashboard's live stream ended: {failure.Message}", failure);
+            var seconds = Math.Max(outcome.DeliverySeconds, 1e-9);
+            return
+            [
+                new(setUp, @case, "live log entries shown", "entries/s", (page.Entries - entries) / seconds),
+                new(setUp, @case, "live log entries sampled out", "entries/s", (page.SampledOut - sampledOut) / seconds),
+            ];
+        };
     }
 }

@@ -20,17 +20,37 @@ public sealed class FanoutScenario(string name, int channels, int subscribersPer
 
     protected override async Task<IReadOnlyList<Measurement>> MeasureAsync(ServerKind kind, int run, ScenarioContext context)
     {
-        var sizes = context.Sizes;
         var server = ScenarioContext.NameOf(kind);
-        var total = channels * subscribersPerChannel;
         var names = Enumerable.Range(0, channels).Select(c => channels == 1 ? Name : $"{Name}-{c}").ToArray();
-        var results = new List<Measurement>();
         var process = await context.StartAsync(kind, new NodeSettings());
+        try
+        {
+            return await OfferLoadsAsync(Name, server, run, process, names, subscribersPerChannel, context);
+        }
+        finally
+        {
+            await context.StopAsync(Name, process);
+        }
+    }
+
+    /// <summary>
+    /// Connects and subscribes <paramref name="names"/> × <paramref name="subscribersPerChannel"/> clients to
+    /// <paramref name="process"/>, warms up, then offers every load of the sizes, reconnecting clients the server
+    /// closed before each. <paramref name="extras"/>, when given, is called before each load and returns what to add
+    /// to the load's figures once it is over.
+    /// </summary>
+    internal static async Task<List<Measurement>> OfferLoadsAsync(string scenario, string server, int run, ServerProcess process,
+        string[] names, int subscribersPerChannel, ScenarioContext context,
+        Func<Func<string, StreamOutcome, IEnumerable<Measurement>>>? extras = null)
+    {
+        var sizes = context.Sizes;
+        var total = names.Length * subscribersPerChannel;
+        var results = new List<Measurement>();
         ClientPool? pool = null;
         try
         {
             var ledger = new DeliveryLedger(total);
-            for (var i = 0; i < total; i++) ledger.Assign(i, i % channels);
+            for (var i = 0; i < total; i++) ledger.Assign(i, i % names.Length);
             pool = await ConnectAsync(process, ledger, total, names, context);
             using var trigger = new TriggerClient(process.Port, BenchApp.Default);
             var phase = run * 100;
@@ -40,33 +60,35 @@ public sealed class FanoutScenario(string name, int channels, int subscribersPer
             {
                 if (pool.OpenCount < total)
                 {
-                    context.Log($"{Name} {server}: {total - pool.OpenCount} clients were closed, reconnecting all of them");
+                    context.Log($"{scenario} {server}: {total - pool.OpenCount} clients were closed, reconnecting all of them");
                     pool.Dispose();
                     pool = await ConnectAsync(process, ledger, total, names, context);
                 }
                 var plan = Plan(++phase, names, subscribersPerChannel, load, sizes.PhaseSeconds, sizes.PayloadBytes);
+                var after = extras?.Invoke();
                 var outcome = await StreamPhase.RunAsync(plan, ledger, pool.Clients, trigger, [process], context);
-                context.Log($"{Name} run {run} {server} {CaseOf(load)}: {StreamPhase.Describe(outcome)}");
-                results.AddRange(outcome.Measurements(server, CaseOf(load)));
+                var @case = CaseOf(load);
+                context.Log($"{scenario} run {run} {server} {@case}: {StreamPhase.Describe(outcome)}");
+                results.AddRange(outcome.Measurements(server, @case));
+                if (after is not null) results.AddRange(after(@case, outcome));
             }
         }
         finally
         {
             pool?.Dispose();
-            await context.StopAsync(Name, process);
         }
         return results;
     }
 
     /// <summary>A phase offering <paramref name="deliveriesPerSecond"/> over channels of <paramref name="subscribersPerChannel"/>.</summary>
-    internal static StreamPlan Plan(int phase, string[] names, int subscribersPerChannel, int deliveriesPerSecond, int seconds, int payload)
+    private static StreamPlan Plan(int phase, string[] names, int subscribersPerChannel, int deliveriesPerSecond, int seconds, int payload)
     {
         var eventsPerSecond = (double)deliveriesPerSecond / subscribersPerChannel;
         return new StreamPlan(phase, names, eventsPerSecond, (int)Math.Ceiling(eventsPerSecond * seconds), payload);
     }
 
     /// <summary>Connects <paramref name="total"/> clients and subscribes client i to channel i modulo the channels.</summary>
-    internal static async Task<ClientPool> ConnectAsync(ServerProcess process, DeliveryLedger ledger, int total, string[] names, ScenarioContext context)
+    private static async Task<ClientPool> ConnectAsync(ServerProcess process, DeliveryLedger ledger, int total, string[] names, ScenarioContext context)
     {
         var pool = await ClientPool.ConnectAsync(ScenarioContext.ClientsOf(process), total, ledger, context.Cancel);
         try

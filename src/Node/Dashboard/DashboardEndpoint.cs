@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Broadcaster.Actors.Wire;
@@ -49,13 +50,21 @@ public sealed class DashboardEndpoint(
         });
         api.MapGet("/overview", async () => Results.Json(await overview.GetAsync()));
         api.MapGet("/live", LiveAsync);
-        api.MapGet("/statistics", async (string? app, int? hours) =>
+        api.MapGet("/statistics", async (string? app, string? hours) =>
         {
             if (app is null || apps.ById(app) is null) return Error(404, $"Unknown app id '{app}'");
-            return Results.Json(await statistics.ReadAsync(app, Math.Clamp(hours ?? 24, 1, DashboardStatistics.MaxHours)));
+            var range = 24;
+            if (hours is not null && !int.TryParse(hours, NumberStyles.None, CultureInfo.InvariantCulture, out range))
+                return Error(400, $"hours must be a whole number of hours from 1 to {DashboardStatistics.MaxHours}");
+            return Results.Json(await statistics.ReadAsync(app, Math.Clamp(range, 1, DashboardStatistics.MaxHours)));
         });
         api.MapPost("/event", (Delegate)TestEventAsync);
-        api.Map("/{**rest}", (string? rest) => Error(404, $"Not found: dashboard/api/{rest}"));
+        api.Map("/{**rest}", (HttpContext c, string? rest) => rest switch
+        {
+            "overview" or "live" or "statistics" => MethodNotAllowed(c, "GET"),
+            "event" => MethodNotAllowed(c, "POST"),
+            _ => Error(404, $"Not found: dashboard/api/{rest}"),
+        });
     }
 
     private async Task<IResult> SignInAsync(HttpContext context)
@@ -83,6 +92,12 @@ public sealed class DashboardEndpoint(
         var session = auth.NewSession(out var expires);
         context.Response.Cookies.Append(DashboardAuth.CookieName, session, Cookie(context, expires));
         return Results.NoContent();
+    }
+
+    private static IResult MethodNotAllowed(HttpContext context, string allowed)
+    {
+        context.Response.Headers.Allow = allowed;
+        return Error(405, $"Method not allowed: use {allowed}");
     }
 
     private static IResult TooManyFailures(HttpContext context)
@@ -170,6 +185,11 @@ public sealed class DashboardEndpoint(
             return Error(400, "The body is not JSON");
         }
         if (form.ValueKind != JsonValueKind.Object) return Error(400, "Expected a JSON object with app, channel, event and data");
+        foreach (var name in (string[])["app", "channel", "event", "socket_id"])
+        {
+            if (form.TryGetProperty(name, out var field) && field.ValueKind is not JsonValueKind.String and not JsonValueKind.Null)
+                return Error(400, $"{name} must be a string");
+        }
         var appId = Text(form, "app");
         if (appId is null || apps.ById(appId) is not { } app) return Error(404, $"Unknown app id '{appId}'");
         if (!app.Enabled) return Error(403, "Application disabled");

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.WebUtilities;
 using Akka.Actor;
 using Broadcaster.Actors.Cluster;
 using Broadcaster.Node.Admin;
@@ -16,6 +17,14 @@ public static class NodeEndpoints
 {
     public static void Map(WebApplication web, BroadcasterOptions options)
     {
+        // An error answered without a body (a query value that does not bind, a method a route does not take) still
+        // gets the JSON error body every other answer has.
+        web.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            var reason = ReasonPhrases.GetReasonPhrase(response.StatusCode);
+            await response.WriteAsJsonAsync(new { error = reason.Length > 0 ? reason : $"HTTP {response.StatusCode}" });
+        });
         if (options.Cluster.Discovery.UsesBootstrap)
         {
             // The management port answers the bootstrap's probes and nothing else; no other port answers them.
@@ -76,7 +85,8 @@ public static class NodeEndpoints
             var metrics = (IEndpointRouteBuilder)(options.MetricsPort > 0 ? web : root);
             web.Services.GetRequiredService<MetricsEndpoint>().Map(metrics);
         }
-        web.MapFallback((HttpContext c) => Results.Json(new { error = $"Not found: {c.Request.Path}" }, statusCode: 404));
+        // Every path, those that look like a file (favicon.ico) too, which the default fallback pattern leaves out.
+        web.MapFallback("{*path}", (HttpContext c) => Results.Json(new { error = $"Not found: {c.Request.Path}" }, statusCode: 404));
     }
 
     public static IPAddress ResolveHost(string host, string setting)

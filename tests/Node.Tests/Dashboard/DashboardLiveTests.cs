@@ -106,6 +106,8 @@ public sealed class DashboardLiveTests : IAsyncLifetime
     [InlineData("""{"app":"disabled-id","channel":"c","event":"e","data":"x"}""", 403, "disabled")]
     [InlineData("""[1,2]""", 400, "JSON object")]
     [InlineData("""{not json""", 400, "not JSON")]
+    [InlineData("""{"app":"app-id","channel":"c","event":"e","data":"x","socket_id":5}""", 400, "socket_id must be a string")]
+    [InlineData("""{"app":["app-id"],"channel":"c","event":"e","data":"x"}""", 400, "app must be a string")]
     public async Task A_bad_test_event_gets_the_apis_error(string body, int status, string message)
     {
         using var response = await _dashboard.PostAsync("api/event", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
@@ -113,6 +115,26 @@ public sealed class DashboardLiveTests : IAsyncLifetime
         Assert.True(status == (int)response.StatusCode, $"{(int)response.StatusCode} {text}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(message, text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("GET", "api/statistics?app=app-id&hours=abc", 400, "whole number of hours", null)]
+    [InlineData("GET", "api/statistics?app=app-id&hours=99999999999", 400, "whole number of hours", null)]
+    [InlineData("GET", "api/statistics?app=app-id&hours=-1", 400, "whole number of hours", null)]
+    [InlineData("PUT", "api/overview", 405, "use GET", "GET")]
+    [InlineData("DELETE", "api/statistics?app=app-id", 405, "use GET", "GET")]
+    [InlineData("GET", "api/event", 405, "use POST", "POST")]
+    [InlineData("GET", "api/nothing-here", 404, "Not found", null)]
+    [InlineData("GET", "index.html", 404, "Not found", null)]
+    [InlineData("GET", "assets/%2e%2e/index.html", 404, "Not found", null)]
+    public async Task A_bad_dashboard_request_gets_a_json_error(string method, string path, int status, string message, string? allow)
+    {
+        using var response = await _dashboard.SendAsync(new HttpMethod(method), path);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, $"{(int)response.StatusCode} {text}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(message, JsonDocument.Parse(text).RootElement.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+        if (allow is not null) Assert.Equal([allow], response.Content.Headers.Allow);
     }
 
     [Fact]

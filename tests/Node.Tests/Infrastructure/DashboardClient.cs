@@ -43,6 +43,8 @@ public sealed class DashboardClient : IDisposable
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => _http.PostAsync(path, Json(body));
 
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path) => _http.SendAsync(new HttpRequestMessage(method, path));
+
     public Task<HttpResponseMessage> PostAsync(string path, HttpContent content) => _http.PostAsync(path, content);
 
     /// <summary>Opens <c>api/live</c>; the stream is read with <see cref="LiveStream.NextAsync"/>.</summary>

@@ -134,6 +134,8 @@ public class HandshakeTests(ServerFixture fixture) : IClassFixture<ServerFixture
     [InlineData("/nowhere")]
     [InlineData("/app")]
     [InlineData("/apps")]
+    [InlineData("/favicon.ico")]
+    [InlineData("/dashboard/index.html")]
     public async Task Unknown_path_is_404_json(string path)
     {
         var response = await fixture.Server.Api().SendRawAsync("GET", path, null);

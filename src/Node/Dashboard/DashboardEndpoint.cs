@@ -79,10 +79,13 @@ public sealed class DashboardEndpoint(
                      json.RootElement.TryGetProperty("password", out var value) && value.ValueKind == JsonValueKind.String)
                 password = value.GetString();
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException or BadHttpRequestException)
+        // A form that cannot be read (a multipart body without its parts) ends the stream early: an IOException.
+        catch (Exception e) when (e is JsonException or InvalidDataException or BadHttpRequestException or IOException)
         {
             return Error(400, "Send the password as JSON {\"password\": \"...\"} or as a form field");
         }
+        // No password at all is a request that cannot sign in, not a guess: refused without counting against the address.
+        if (password is null) return Error(400, "Send the password as JSON {\"password\": \"...\"} or as a form field");
         if (!auth.PasswordMatches(password))
         {
             auth.Failed(address);

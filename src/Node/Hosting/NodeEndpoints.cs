@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.WebUtilities;
 using Akka.Actor;
@@ -17,6 +18,15 @@ public static class NodeEndpoints
 {
     public static void Map(WebApplication web, BroadcasterOptions options)
     {
+        // A request that fails where nothing expected it still gets a JSON answer (the failure is logged by the handler).
+        web.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = async context =>
+            {
+                context.Response.StatusCode = 500;
+                await context.Response.WriteAsJsonAsync(new { error = "Internal server error" });
+            },
+        });
         // An error answered without a body (a query value that does not bind, a method a route does not take) still
         // gets the JSON error body every other answer has.
         web.UseStatusCodePages(async context =>

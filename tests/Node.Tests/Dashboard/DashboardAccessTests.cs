@@ -197,7 +197,17 @@ public sealed class DashboardAccessTests
         using var garbage = await dashboard.PostAsync("login", new StringContent("{not json", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
         Assert.Equal("application/json", garbage.Content.Headers.ContentType?.MediaType);
-        using var wrongType = await dashboard.PostJsonAsync("login", new { password = 12345 });
-        Assert.Equal(HttpStatusCode.Unauthorized, wrongType.StatusCode);
+        // No password (a number, another field, an empty form) is refused as a request, and is not a failed sign-in.
+        for (var i = 0; i < 8; i++)
+        {
+            using var wrongType = await dashboard.PostJsonAsync("login", new { password = 12345 });
+            Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+            using var noField = await dashboard.PostJsonAsync("login", new { pass = Password });
+            Assert.Equal(HttpStatusCode.BadRequest, noField.StatusCode);
+            using var emptyForm = await dashboard.PostAsync("login", new FormUrlEncodedContent([]));
+            Assert.Equal(HttpStatusCode.BadRequest, emptyForm.StatusCode);
+        }
+        using var signedIn = await dashboard.SignInAsync(Password);
+        Assert.Equal(HttpStatusCode.NoContent, signedIn.StatusCode);
     }
 }

@@ -19,6 +19,7 @@ public sealed class DashboardEndpoint(
     AppDirectory apps, HttpApiHandlers handlers, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<DashboardEndpoint> logger)
 {
     private static readonly TimeSpan OverviewEvery = TimeSpan.FromSeconds(1);
+    private const string NoPassword = "Send the password as JSON {\"password\": \"...\"} or as a form field";
 
     public void Map(IEndpointRouteBuilder root)
     {
@@ -82,10 +83,10 @@ public sealed class DashboardEndpoint(
         // A form that cannot be read (a multipart body without its parts) ends the stream early: an IOException.
         catch (Exception e) when (e is JsonException or InvalidDataException or BadHttpRequestException or IOException)
         {
-            return Error(400, "Send the password as JSON {\"password\": \"...\"} or as a form field");
+            return Error(400, NoPassword);
         }
         // No password at all is a request that cannot sign in, not a guess: refused without counting against the address.
-        if (password is null) return Error(400, "Send the password as JSON {\"password\": \"...\"} or as a form field");
+        if (password is null) return Error(400, NoPassword);
         if (!auth.PasswordMatches(password))
         {
             auth.Failed(address);

@@ -1,7 +1,8 @@
 'use strict';
 // Statistics: the recorded intervals of one app over a chosen range (api/statistics), for the whole cluster or one
-// node, drawn as two stepped uPlot charts under a line of the range's totals, and refreshed every minute. Adds to window.BroadcasterDashboard: ensureStatsCharts, startStats, stopStats,
-// refreshStats. Calls into other files go through the namespace at call time (D.knownApps, D.sessionEnded).
+// node, drawn as two stepped uPlot charts under a line of the range's totals, and refreshed every minute. Adds to
+// window.BroadcasterDashboard: ensureStatsCharts, startStats, stopStats, refreshStats. Calls into other files go
+// through the namespace at call time (D.knownApps, D.sessionEnded).
 (() => {
   const D = window.BroadcasterDashboard;
   const { $, DASH, fmtCount, fmtDuration, request, errorText, makeChart, fitChart, COLORS } = D;

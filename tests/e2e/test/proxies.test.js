@@ -5,7 +5,9 @@
 //      pusher SDK (useTLS) talk to the proxy only;
 //  (b) nginx serves the site's own server block: a web location and a `/ws` location proxied to a node with
 //      path-prefix "/ws"; pusher-js uses wsPath '/ws', the API is called under /ws but signed over /apps/...;
-//  (c) Caddy with `handle /ws*` in front of the same prefixed node.
+//  (c) Caddy with `handle /ws*` in front of the same prefixed node;
+//  (d) the dashboard of that node through the nginx `/ws` location: a Secure session cookie (TLS ends at nginx), and
+//      its live stream arriving as it happens although the location does not turn nginx's buffering off.
 // X-Forwarded-For added by the proxies (and spoofed by clients before them) must not break anything.
 
 const { describe, before, after, it } = require('node:test');
@@ -20,6 +22,10 @@ const { startNodeWithEnv, selfSignedCert, signedRequest, get, startNginxTls, sta
 const { connectPusher } = require('../lib/ws-raw');
 const { Pusher, waitConnected, subscribe, uid } = require('../lib/clients');
 const { waitFor, waitForEvent } = require('../lib/wait');
+const { requestText } = require('../lib/http');
+const https = require('node:https');
+
+const DASHBOARD_PASSWORD = 'proxied-dashboard-pw';
 
 describe('reverse proxies in front of nodes (nginx TLS termination, /ws location, Caddy)', () => {
   let dir;
@@ -53,7 +59,11 @@ describe('reverse proxies in front of nodes (nginx TLS termination, /ws location
       tls = selfSignedCert(dir);
       ca = fs.readFileSync(tls.cert);
       plainNode = await startServer({ name: 'plain-node' });
-      prefixNode = await startNodeWithEnv({ env: { BROADCASTER_PATH_PREFIX: '/ws' }, prefix: '/ws', name: 'ws-node' });
+      prefixNode = await startNodeWithEnv({
+        env: { BROADCASTER_PATH_PREFIX: '/ws', BROADCASTER_DASHBOARD_ENABLED: '1', BROADCASTER_DASHBOARD_PASSWORD: DASHBOARD_PASSWORD },
+        prefix: '/ws',
+        name: 'ws-node',
+      });
       ports = { dedicated: await freePort(), site: await freePort(), caddy: await freePort() };
       nginx = await startNginxTls({ dir, cert: tls.cert, key: tls.key, dedicatedPort: ports.dedicated, sitePort: ports.site, plainNodePort: plainNode.port, prefixNodePort: prefixNode.port });
       caddy = await startCaddy({ dir, port: ports.caddy, prefixNodePort: prefixNode.port });
@@ -128,6 +138,52 @@ describe('reverse proxies in front of nodes (nginx TLS termination, /ws location
     assert.ok(JSON.parse(list.body).channels, list.body);
     const wrong = await signedRequest({ scheme: 'https', port: ports.site, prefix: '/ws', method: 'GET', subPath: '/channels', ca, signPrefix: true });
     assert.equal(wrong.status, 401, `signature over /ws/apps/... must be refused: ${wrong.body}`);
+  }));
+
+  it('(d) the dashboard through the nginx /ws location: a Secure session cookie, and a live stream that nginx does not hold back', { timeout: 30000 }, withOutput(async () => {
+    const page = await get({ scheme: 'https', port: ports.site, path: '/ws/dashboard/', ca });
+    assert.equal(page.status, 200);
+    assert.match(page.headers['content-type'], /^text\/html/);
+    const body = JSON.stringify({ password: DASHBOARD_PASSWORD });
+    const login = await requestText({
+      scheme: 'https',
+      options: { host: '127.0.0.1', port: ports.site, method: 'POST', path: '/ws/dashboard/login', ca, agent: false, timeout: 5000,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      body,
+    });
+    assert.equal(login.status, 204, login.body);
+    const cookie = (login.headers['set-cookie'] || [])[0] || '';
+    // TLS ends at nginx; the node reads X-Forwarded-Proto from its loopback proxy and marks the cookie Secure.
+    assert.match(cookie, /; secure/i, cookie);
+    assert.match(cookie, /; path=\/ws\/dashboard/i, cookie);
+    assert.match(cookie, /; httponly/i, cookie);
+
+    // The live stream through nginx: the node's X-Accel-Buffering: no makes nginx pass each event on at once.
+    let text = '';
+    const opened = Date.now();
+    const req = https.get({ host: '127.0.0.1', port: ports.site, path: '/ws/dashboard/api/live', ca, agent: false, headers: { cookie: cookie.split(';')[0] } });
+    try {
+      const res = await new Promise((resolve, reject) => {
+        req.on('response', resolve);
+        req.on('error', reject);
+      });
+      assert.equal(res.statusCode, 200);
+      assert.match(res.headers['content-type'], /^text\/event-stream/);
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      await waitFor(() => text.includes('event: overview'), 5000, 'the first overview through nginx');
+      const firstMs = Date.now() - opened;
+      const event = `through-nginx-${uid('e')}`;
+      const triggered = Date.now();
+      const sent = await signedRequest({ scheme: 'https', port: ports.site, prefix: '/ws', body: { name: event, channel: uid('dash'), data: '{}' }, ca });
+      assert.equal(sent.status, 200, sent.body);
+      await waitFor(() => text.includes(event), 5000, () => `the api_event entry for ${event} through nginx (stream so far: ${text.slice(-300)})`);
+      const entryMs = Date.now() - triggered;
+      // Held in nginx's buffers, an entry of a few hundred bytes would wait for kilobytes more (seconds of overviews).
+      assert.ok(firstMs < 3000 && entryMs < 2000, `first overview after ${firstMs} ms, the entry ${entryMs} ms after its trigger`);
+    } finally {
+      req.destroy();
+    }
   }));
 
   it('(c) Caddy: handle /ws* to the node, web elsewhere; pusher-js with wsPath /ws connects and receives; spoofed X-Forwarded-For is harmless', { timeout: 30000 }, withOutput(async () => {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Broadcaster.Actors.Statistics;
 using Broadcaster.Node.Configuration;
 using Broadcaster.Node.Metrics;
@@ -40,7 +41,10 @@ public static class StatisticsHosting
         database.Open();
         var keep = days is { } d ? TimeSpan.FromDays(d) : options.Retention;
         var removed = database.Clean((DateTimeOffset.UtcNow - keep).ToUnixTimeMilliseconds());
-        output.WriteLine($"Removed {removed} statistics entries older than {keep.TotalDays:0.##} days from {database.Path}");
+        var entries = removed == 1 ? "entry" : "entries";
+        var dayWord = keep.TotalDays == 1 ? "day" : "days";
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Removed {removed} statistics {entries} older than {keep.TotalDays:0.##} {dayWord} from {database.Path}"));
         return 0;
     }
 }

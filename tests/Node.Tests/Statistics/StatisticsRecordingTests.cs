@@ -84,8 +84,8 @@ public sealed class StatisticsRecordingTests : IDisposable
         {
             Console.SetOut(original);
         }
-        Assert.Contains($"Removed 1 statistics entries older than 60 days from {Database}", output.ToString());
-        Assert.Contains($"Removed 1 statistics entries older than 5 days from {Database}", output.ToString());
+        Assert.Contains($"Removed 1 statistics entry older than 60 days from {Database}", output.ToString());
+        Assert.Contains($"Removed 1 statistics entry older than 5 days from {Database}", output.ToString());
         Assert.Equal([DaysAgo(0)], Rows("app").Select(r => r.TimeMs));
     }
 }

@@ -30,6 +30,6 @@ function runClean(args) {
 }
 
 /** The summary line of `clean`: removed count, days, database path. */
-const REMOVED_RE = /^Removed (\d+) statistics entries older than (\d+) days from (.+)$/m;
+const REMOVED_RE = /^Removed (\d+) statistics (?:entry|entries) older than (\d+) days? from (.+)$/m;
 
 module.exports = { INTERVAL_MS, DAY_MS, COLUMNS, floorInterval, ceilInterval, sum, runClean, REMOVED_RE };

@@ -3,8 +3,10 @@
 // The dashboard in a real headless Chromium against two real node processes: the sign-in (form, wrong password,
 // HttpOnly SameSite=Strict cookie, 401 without it, 429 after repeated failures), the cluster view counting pusher-js
 // connections on both nodes, the live log showing an API event published on the other node, the test-event form
-// reaching a pusher-js client, no app secret anywhere in what the page (or anyone signed in) can read, screenshots at
-// desktop and phone sizes (tests/e2e/artifacts/screenshots/), and a node refusing an enabled dashboard without a password.
+// reaching a pusher-js client, no app secret anywhere in what the page (or anyone signed in) can read, the live log's
+// pause and filters and its sampled-out notice, screenshots at desktop and phone sizes (tests/e2e/artifacts/screenshots/),
+// a third node's states (Up, unreachable while frozen, Up again, draining, gone), and a node refusing an enabled
+// dashboard without a password.
 
 const { describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -42,7 +44,7 @@ const config = () => `broadcaster {
 
 const bearer = { Authorization: `Bearer ${PASSWORD}` };
 
-describe('dashboard in Chromium on a two-node cluster', () => {
+describe('dashboard in Chromium on a two-node cluster (and a third node that comes and goes)', () => {
   const h = useCluster({ size: 2, nginx: false, config });
   let browser = null;
   let page = null;

@@ -103,9 +103,10 @@ window.BroadcasterDashboard = (() => {
     for (const stale of old.values()) stale.remove();
   }
 
-  function syncAppOptions(select, apps, allLabel) {
-    const wanted = (allLabel ? [['', allLabel]] : []).concat(
-      apps.map((a) => [a.id, a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id]));
+  // Replaces a select's options by [value, text] pairs (an "all" option first when allLabel is given) unless they are
+  // the same, keeping the chosen value while it is still there; true when the chosen value changed.
+  function syncOptions(select, pairs, allLabel) {
+    const wanted = (allLabel ? [['', allLabel]] : []).concat(pairs);
     const current = [...select.options].map((o) => [o.value, o.textContent]);
     if (JSON.stringify(wanted) === JSON.stringify(current)) return false;
     const previous = select.value;
@@ -113,6 +114,9 @@ window.BroadcasterDashboard = (() => {
     if (wanted.some(([value]) => value === previous)) select.value = previous;
     return select.value !== previous;
   }
+
+  const syncAppOptions = (select, apps, allLabel) =>
+    syncOptions(select, apps.map((a) => [a.id, a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id]), allLabel);
 
   const CHART_HEIGHT = 200;
 
@@ -146,6 +150,6 @@ window.BroadcasterDashboard = (() => {
 
   return {
     $, DASH, el, fill, badge, fmtCount, fmtRate, fmtTime, fmtCompact, fmtDuration, sumOf,
-    parseJson, request, errorText, reconcile, syncAppOptions, makeChart, fitChart,
+    parseJson, request, errorText, reconcile, syncOptions, syncAppOptions, makeChart, fitChart,
   };
 })();

@@ -5,7 +5,7 @@
 // through the namespace at call time (D.knownApps, D.sessionEnded).
 (() => {
   const D = window.BroadcasterDashboard;
-  const { $, DASH, fmtCount, fmtDuration, request, errorText, makeChart, fitChart, COLORS } = D;
+  const { $, DASH, fmtCount, fmtDuration, request, errorText, makeChart, fitChart, syncOptions, COLORS } = D;
 
   const STATS_REFRESH_MS = 60_000;
 
@@ -76,20 +76,6 @@
     $('stats-plots').hidden = true;
   }
 
-  /** Fills the node choice with the nodes of the answer (sorted), keeping the chosen one while it is there. */
-  function syncNodeOptions(nodes) {
-    const select = $('stats-node');
-    const chosen = select.value;
-    const ids = Object.keys(nodes).sort();
-    const have = [...select.options].slice(1).map((o) => o.value);
-    if (have.join('\n') !== ids.join('\n')) {
-      while (select.options.length > 1) select.remove(1);
-      for (const id of ids) select.add(new Option(id, id));
-    }
-    select.value = ids.includes(chosen) ? chosen : '';
-    return select.value;
-  }
-
   function renderSummary(points) {
     const total = (f) => points.reduce((acc, p) => acc + (p[f] || 0), 0);
     const peak = points.reduce((acc, p) => Math.max(acc, p.peak_connections || 0), 0);
@@ -104,7 +90,10 @@
   function renderStats(body) {
     lastBody = body;
     const nodes = body.nodes && typeof body.nodes === 'object' ? body.nodes : {};
-    const node = syncNodeOptions(nodes);
+    // The node choice lists the answer's nodes, keeping the chosen one while it is there.
+    const ids = Object.keys(nodes).sort();
+    syncOptions($('stats-node'), ids.map((id) => [id, id]), 'All nodes');
+    const node = $('stats-node').value;
     const series = node ? nodes[node] : body.points;
     const points = Array.isArray(series) ? series : [];
     const counter = $('stats-points');

@@ -26,6 +26,8 @@
  * connection; two nodes' events have no order between them).
  */
 
+const assert = require('node:assert/strict');
+
 const { waitFor } = require('./wait');
 
 class EventStream {
@@ -248,4 +250,20 @@ class Ledger {
   }
 }
 
-module.exports = { EventStream, Ledger, lastUpstream };
+/**
+ * Reports a settled ledger (`r`, from settle()) and asserts what every fault suite requires of it: nothing lost,
+ * duplicated, out of order per accepting node, or never triggered. With `faultAt` (ms), also reports how long
+ * before the fault the oldest missed at-most-once event was answered, against the allowance `riskMs`.
+ */
+function assertExactDelivery(t, r, { faultAt, riskMs } = {}) {
+  t.diagnostic(`ledger ${JSON.stringify({ ...r, lostSample: undefined, duplicateSample: undefined, reorderSample: undefined })}`);
+  if (faultAt !== undefined && r.optional.missed) {
+    t.diagnostic(`the victim's own events missed elsewhere were answered at most ${faultAt - r.optional.earliestMissedAck} ms before the fault (allowance ${riskMs} ms)`);
+  }
+  assert.equal(r.lost, 0, `lost deliveries: ${r.lostSample.join('\n')}`);
+  assert.equal(r.duplicates, 0, `duplicates: ${r.duplicateSample.join('\n')}`);
+  assert.equal(r.reorders, 0, `out of order: ${r.reorderSample.join('\n')}`);
+  assert.equal(r.unknown, 0, 'deliveries of events never triggered');
+}
+
+module.exports = { EventStream, Ledger, lastUpstream, assertExactDelivery };
